@@ -143,6 +143,7 @@ PROBLEM_KINDS = {
     "short_row": "a row has fewer cells than the format",
     "extra_cells": "a row has more cells than the format",
     "ambiguous_split": "digits run together admit more than one reading",
+    "split_by_text": "digits run together, read with the figures the text states",
     "stray_value": "a value that belongs to no row",
     "old_format": "a feature of the 2019 format",
 }

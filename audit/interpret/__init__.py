@@ -1,0 +1,96 @@
+"""From a reader's Document to the canonical Report.
+
+    lines = flatten(document)          # paragraphs and table rows, any format
+    sections = split_sections(lines)   # six headings, each section's lines
+    table2/3/4 = read_tableN(raw_rows(section lines))
+
+Each table is read from its own section (table 2 from 二, table 3 from 三,
+table 4 from 四), so numbers in the narrative of other sections are never
+taken for cells. When a section heading is missing, the table is looked for
+between the neighbouring headings that were found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.document import Document, Paragraph, Problem
+from audit.interpret.header import find_published, find_title
+from audit.interpret.rows import Line, raw_rows
+from audit.interpret.sections import split_sections
+from audit.interpret.table2 import read_table2
+from audit.interpret.table3 import read_table3
+from audit.interpret.table4 import read_table4
+from audit.model import Report
+from audit.readers import read_bytes, read_path
+
+TABLE_NAMES = {"table2": "表二（主动公开政府信息情况）", "table3": "表三（收到和处理政府信息公开申请情况）", "table4": "表四（政府信息公开行政复议、行政诉讼情况）"}
+
+
+def flatten(document: Document) -> list[Line]:
+    lines: list[Line] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                lines.append(Line(text=block.text))
+        else:
+            for row in block.rows:
+                cells = [c for c in row if c is not None]
+                if any(c.strip() for c in cells):
+                    lines.append(Line(cells=cells))
+    return lines
+
+
+def _region(number: int, ranges: dict[int, tuple[int, int]], total: int) -> tuple[int, int]:
+    """Lines of section ``number``; without its heading, the gap where it should be."""
+    if number in ranges:
+        return ranges[number]
+    start = max((ranges[n][0] for n in ranges if n < number), default=0)
+    end = min((ranges[n][0] - 1 for n in ranges if n > number), default=total)
+    return start, end
+
+
+def interpret(document: Document) -> Report:
+    report = Report(source=document.source, readable=document.readable)
+    report.problems.extend(document.problems)
+    if not document.readable:
+        return report
+
+    lines, sections, ranges, problems = split_sections(flatten(document))
+    report.sections = sections
+    report.problems.extend(problems)
+    report.body_text = "\n".join(line.plain() for line in lines)
+
+    opening = [line.plain() for line in lines[:40]]
+    report.title, report.agency, report.year = find_title(document.meta.get("title"), opening)
+    report.published, report.published_source = find_published(document.meta, "\n".join(opening))
+
+    def rows_of(number: int):
+        start, end = _region(number, ranges, len(lines))
+        return raw_rows(lines[start:end])
+
+    report.table2, found2, old2, problems2 = read_table2(rows_of(2), report.body_text)
+    report.table3, found3, problems3 = read_table3(rows_of(3))
+    report.table4, found4, problems4 = read_table4(rows_of(4))
+    report.tables_found = {"table2": found2, "table3": found3, "table4": found4}
+    for name, problems_n in (("table2", problems2), ("table3", problems3), ("table4", problems4)):
+        if report.tables_found[name]:
+            report.problems.extend(problems_n)
+        else:
+            report.problems.append(
+                Problem("table_missing", f"未能读取{TABLE_NAMES[name]}", location={"table": name})
+            )
+
+    if old2:
+        report.format_version = "2019"
+    elif found2 or found3:
+        report.format_version = "2021"
+    return report
+
+
+def parse_path(path: str | Path) -> Report:
+    return interpret(read_path(path))
+
+
+def parse_bytes(data: bytes, source: str, name: str = "") -> Report:
+    return interpret(read_bytes(data, source, name))

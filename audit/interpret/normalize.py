@@ -1,0 +1,86 @@
+"""Text normalisation for matching labels and reading cells.
+
+Labels are compared after folding the differences that carry no meaning
+(full-width vs half-width forms, spaces, quote styles, the numbering style
+"1." / "1、" / "（一）"), so that only real deviations remain to report.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from audit.model import Cell
+
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+
+
+def halfwidth(text: str) -> str:
+    """Full-width ASCII forms (０-９, （）, ，, ．) to their ASCII twins."""
+    return text.translate(_FULLWIDTH)
+
+
+# Strings that stand in a cell instead of a number and must be kept as they are.
+PLACEHOLDERS = {"/", "-", "—", "——", "–", "―", "－", "无", "*", "×", "\\", "、", "--"}
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def parse_cell(raw: str | None) -> Cell:
+    """A cell's text to its canonical value: number, None (blank) or the string.
+
+    Full-width digits and thousands separators are numbers; "", "/", "—",
+    "无" are never 0.
+    """
+    if raw is None:
+        return None
+    text = halfwidth(raw).strip().replace(" ", "")
+    if not text:
+        return None
+    if _NUMBER.match(text):
+        plain = text.replace(",", "")
+        if "." in plain:
+            return float(plain)
+        return int(plain)
+    return raw.strip()
+
+
+def is_value(raw: str | None) -> bool:
+    """True when a cell holds a value (number, blank or placeholder), not a label."""
+    if raw is None:
+        return False
+    text = halfwidth(raw).strip().replace(" ", "")
+    return not text or bool(_NUMBER.match(text)) or text in PLACEHOLDERS
+
+
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+部分)"
+)
+
+
+def normalize_label(text: str) -> str:
+    """Fold a label to a comparable form: no spaces, no quotes, ASCII punctuation."""
+    text = halfwidth(text)
+    text = re.sub(r"[\s\u200b*#|]", "", text)
+    text = re.sub(r"[\"'“”‘’「」『』]", "", text)
+    text = text.replace("、", "、").replace("：", ":")
+    return text
+
+
+def strip_numbering(text: str) -> str:
+    """Remove leading numbering such as "三、", "(一)", "1." (repeatedly)."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _NUMBERING.sub("", text, count=1)
+    return text
+
+
+def core(text: str) -> str:
+    """Normalised label without its numbering: what label matching compares."""
+    return strip_numbering(normalize_label(text))
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
