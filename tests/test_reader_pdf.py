@@ -192,9 +192,15 @@ def test_invisible_frame_backgrounds_do_not_join_the_table_below(tmp_path):
 
 
 def draw_lines(c, lines) -> None:
-    """lines: (text, indent in characters or "center", type size), top to bottom from y=780."""
+    """lines: (text, indent in characters or "center", type size), top to bottom from y=780.
+
+    (None, points, 0) leaves that much extra space.
+    """
     y = 780
     for text, indent, size in lines:
+        if text is None:
+            y -= indent
+            continue
         c.setFont(FONT, size)
         if indent == "center":
             c.drawCentredString(A4[0] / 2, y, text)
@@ -224,13 +230,34 @@ def prose_pdf(tmp_path) -> tuple[bytes, list[str]]:
     c.setFont(FONT, 10)
     c.drawCentredString(A4[0] / 2, 40, "- 1 -")
     c.showPage()
-    draw_lines(c, [(p3_page2[0], 0, SIZE), ("二、主动公开政府信息情况", 2, SIZE), ("本年无变化。", 2, SIZE)])
+    # p5 ends short, p6 starts flush left: only the short line ends p5.
+    # p6 ends full, p7 is indented: only the indent ends p6.
+    p5 = [filler(PER_LINE - 2, 8), filler(5, 9) + "。"]
+    p6 = [filler(PER_LINE, 10), filler(PER_LINE, 11)]
+    p7 = [filler(PER_LINE - 2, 12), filler(3, 13) + "。"]
+    draw_lines(
+        c,
+        [(p3_page2[0], 0, SIZE), ("二、主动公开政府信息情况", 2, SIZE)]
+        + [(p5[0], 2, SIZE), (p5[1], 0, SIZE), (p6[0], 0, SIZE), (p6[1], 0, SIZE), (p7[0], 2, SIZE), (p7[1], 0, SIZE)],
+    )
     c.setFont(FONT, 10)
     c.drawCentredString(A4[0] / 2, 40, "— 2 —")
     c.showPage()
     draw_lines(c, [("三、收到和处理政府信息公开申请情况", 2, SIZE), ("1.本年新收申请" + filler(22), 2, SIZE)])
     c.setFont(FONT, 10)
     c.drawCentredString(A4[0] / 2, 40, "第 3 页")
+    c.showPage()
+    # p8 and p9 are separated only by blank space; p9 wraps onto a line of
+    # bare digits mid-page, which is text, unlike the bare page number.
+    p8 = [filler(PER_LINE - 2, 14), filler(PER_LINE, 15)]
+    p9 = [filler(PER_LINE, 16), "3119"]
+    draw_lines(
+        c,
+        [(p8[0], 2, SIZE), (p8[1], 0, SIZE), (None, 3 * PITCH, 0), (p9[0], 0, SIZE), (p9[1], 0, SIZE)]
+        + [("五、存在的主要问题及改进情况", 2, SIZE)],
+    )
+    c.setFont(FONT, 10)
+    c.drawCentredString(A4[0] / 2, 40, "4")
     c.showPage()
     c.save()
     expected = [
@@ -241,9 +268,14 @@ def prose_pdf(tmp_path) -> tuple[bytes, list[str]]:
         "".join(p2),
         "".join(p3_page1 + p3_page2),
         "二、主动公开政府信息情况",
-        "本年无变化。",
+        "".join(p5),
+        "".join(p6),
+        "".join(p7),
         "三、收到和处理政府信息公开申请情况",
         "1.本年新收申请" + filler(22),
+        "".join(p8),
+        p9[0] + " 3119",
+        "五、存在的主要问题及改进情况",
     ]
     return path.read_bytes(), expected
 
@@ -259,6 +291,7 @@ def test_wrapped_lines_join_into_paragraphs(prose_pdf):
 def test_page_numbers_are_dropped(prose_pdf):
     text = pdf.read(prose_pdf[0], "prose.pdf").text()
     assert not re.search(r"- 1 -|— 2 —|第 ?3 ?页", text)
+    assert not re.search(r"^4$", text, re.MULTILINE)
 
 
 # ---------------------------------------------------------------- metadata
@@ -357,15 +390,29 @@ def test_password_protected_pdf_is_unreadable(tmp_path):
 
 
 def test_copy_protected_pdf_without_user_password_is_read(tmp_path):
-    # Portals often restrict copying with an owner password only; that is readable.
+    # Portals often restrict copying with an owner password only; that opens.
+    # (ASCII text: reportlab's encrypted CID font dictionaries defeat pdfminer.)
     path = tmp_path / "nocopy.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
-    c.setFont(FONT, 12)
-    c.drawString(72, 700, "一、总体情况")
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 700, "Annual report 2024")
     c.save()
     doc = pdf.read(path.read_bytes(), "nocopy.pdf")
     assert doc.readable is True
-    assert paragraphs(doc) == ["一、总体情况"]
+    assert paragraphs(doc) == ["Annual report 2024"]
+
+
+def test_text_without_unicode_mapping_is_unreadable(tmp_path):
+    path = tmp_path / "cid.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 12)
+    c.drawString(72, 700, "一、总体情况")
+    c.save()
+    # An unknown character collection: pdfminer can only say "(cid:N)".
+    data = path.read_bytes().replace(b"/Registry (Adobe)", b"/Registry (Xdobe)")
+    doc = pdf.read(data, "cid.pdf")
+    assert doc.readable is False
+    assert "无法解码" in doc.problems[0].message
 
 
 def test_dispatch_sends_pdf_bytes_here(table3_pdf):

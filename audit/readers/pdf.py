@@ -36,6 +36,8 @@ NO_PAGES = "PDF 文件中没有页面，无法读取年报内容，请人工核�
 ENCRYPTED = "PDF 文件已加密，无法读取年报内容，请人工核对"
 TRUNCATED = "PDF 文件不完整（可能下载中断或被截断），无法读取年报内容，请人工核对"
 BROKEN = "PDF 文件已损坏，无法解析，无法读取年报内容，请人工核对"
+# Fonts without a Unicode mapping: pdfminer gives "(cid:123)" for each glyph.
+UNDECODED = "PDF 文字无法解码（字体缺少 Unicode 映射），无法读取年报内容，请人工核对"
 
 # A line that starts a numbered heading or list item starts a paragraph:
 # 一、 （二） (3) 1. 2、 第四章. "1.5" is a number, not an item.
@@ -73,6 +75,14 @@ class _Line:
 
 
 @dataclass
+class _Page:
+    items: list  # Table or _Line, top to bottom, page numbers left out
+    chars: int  # characters other than spaces
+    undecoded: int  # of which pdfminer could not map to Unicode
+    images: bool
+
+
+@dataclass
 class _Layout:
     left: float
     right: float
@@ -91,18 +101,22 @@ def read(data: bytes, source: str) -> Document:
         return _unreadable(source, meta, message, error=error)
     if not pages:
         return _unreadable(source, meta, NO_PAGES)
-    if not any(has_text for _, has_text, _ in pages):
+    chars = sum(page.chars for page in pages)
+    if not chars:
         return _unreadable(source, meta, NO_TEXT)
+    undecoded = sum(page.undecoded for page in pages)
+    if undecoded * 2 > chars:
+        return _unreadable(source, meta, UNDECODED, undecoded=undecoded, chars=chars)
     problems = [
         Problem(
             "unreadable",
             f"第 {number} 页没有文字层（可能是扫描图片），该页内容未读取，请人工核对",
             location={"page": number},
         )
-        for number, (_, has_text, has_images) in enumerate(pages, 1)
-        if has_images and not has_text
+        for number, page in enumerate(pages, 1)
+        if page.images and not page.chars
     ]
-    blocks = _assemble([items for items, _, _ in pages])
+    blocks = _assemble([page.items for page in pages])
     return Document(source=source, blocks=blocks, meta=meta, problems=problems)
 
 
@@ -197,8 +211,7 @@ def _visible_rule(obj) -> bool:
     return min(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]) <= 2
 
 
-def _read_page(page) -> tuple[list, bool, bool]:
-    """Items (Table or _Line) of one page in vertical order, has text, has images."""
+def _read_page(page) -> _Page:
     page = page.dedupe_chars().filter(_visible_rule)
     tables = []
     for found in page.find_tables():
@@ -235,7 +248,9 @@ def _read_page(page) -> tuple[list, bool, bool]:
             if _BARE_NUMBER.match(text) and index in (0, len(items) - 1):
                 continue
         kept.append(item)
-    return kept, bool(page.chars), bool(page.images)
+    texts = [c["text"] for c in page.chars if not c["text"].isspace()]
+    undecoded = sum(1 for text in texts if text.startswith("(cid:"))
+    return _Page(kept, len(texts), undecoded, bool(page.images))
 
 
 def _fix(text: str) -> str:
