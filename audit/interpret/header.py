@@ -36,6 +36,7 @@ def find_title(meta_title: str | None, first_lines: list[str]) -> tuple[str | No
     # A title often wraps: "淮安市洪泽区人民政府" / "2024 年政府信息公开工作年度报告".
     candidates.extend(first_lines)
     candidates.extend(a + b for a, b in zip(first_lines, first_lines[1:]))
+    fallback = None
     for candidate in candidates:
         text = halfwidth(candidate).strip()
         match = _TITLE.search(text)
@@ -44,8 +45,11 @@ def find_title(meta_title: str | None, first_lines: list[str]) -> tuple[str | No
         agency = match.group("agency").strip(" -—_") or match.group("middle").strip()
         agency = re.sub(r"^(正文|标题)", "", agency) or None
         title = text[match.start("agency") : match.end()].strip()
-        return title, agency, _year(match.group("year"))
-    return None, None, None
+        found = (title, agency, _year(match.group("year")))
+        if agency:
+            return found
+        fallback = fallback or found  # a title without the agency: look on for a fuller one
+    return fallback or (None, None, None)
 
 
 def find_published(meta: dict, opening_text: str) -> tuple[str | None, str | None]:

@@ -67,9 +67,10 @@ def read_table3(rows: list[RawRow]) -> tuple[dict[str, dict[str, Cell]], bool, l
     for row in rows:
         match = match_label(row.labels, TARGETS) if row.labels else None
         if not row.has_values():
-            # A grid row of blank cells under a known label is a row left
-            # empty; in running text a lone label's numbers are elsewhere.
-            if not (row.grid and row.values and match is not None and match.key not in filled):
+            # A grid row of blank cells under a known label, once the data
+            # rows have begun (headers such as "其他" come before), is a row
+            # left empty; in running text a lone label's numbers are elsewhere.
+            if not (row.grid and row.values and pointer >= 0 and match is not None and match.key not in filled):
                 if pointer < 0:
                     header_labels.extend(row.labels)
                 continue

@@ -31,7 +31,6 @@ import re
 from bisect import bisect_left
 
 import lxml.etree as etree
-import lxml.html
 
 from audit.document import Document, Paragraph, Table, clean_text
 from audit.readers import unreadable
@@ -57,6 +56,9 @@ KNOWN_CLASSES = frozenset(
 # Report markers, written without whitespace (matched against compacted text).
 MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议", "存在的主要问题", "其他需要报告的事项")
 
+_BREAKS = BLOCK_TAGS | {"br"}
+_NUMBER = re.compile(r"\s*(\d+)")
+_PLAIN = re.compile(r"[\s\u200b\u200c\u200d\ufeff]")
 _CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -75,8 +77,12 @@ def _read(data: bytes, source: str) -> Document:
     # Re-encode to UTF-8 and tell libxml2 so, so that no meta tag inside the
     # page can make it decode a second time with the wrong charset.
     payload = text.replace("\x00", "").encode("utf-8", "replace")
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    root = lxml.html.document_fromstring(payload, parser=parser)
+    # lxml.etree's HTMLParser is the parser lxml.html uses, minus the Python
+    # element-class lookup that costs a call per element on a 50 MB page.
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    root = etree.fromstring(payload, parser)
+    if root is None:
+        return unreadable(source, "HTML 页面为空，无法读取年报内容", encoding=encoding)
 
     meta = {"format": "html", "encoding": encoding, **_page_meta(root)}
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
@@ -104,29 +110,58 @@ def _page_meta(root) -> dict:
     title = clean_text(found.get("articletitle") or "")
     if not title:
         first = next(root.iter("title"), None)
-        title = clean_text(first.text_content()) if first is not None else ""
+        title = clean_text("".join(first.itertext())) if first is not None else ""
     return {"title": title or None, "pubdate": found.get("pubdate") or None}
 
 
 # ------------------------------------------------------------------ body
 
 
-def _is_known(element) -> bool:
-    if element.tag == "article":
-        return True
-    if (element.get("id") or "").strip().lower() in KNOWN_IDS:
-        return True
-    classes = (element.get("class") or "").lower().split()
-    return any(c in KNOWN_CLASSES for c in classes)
+def _known_xpath() -> etree.XPath:
+    """One XPath finding every known CMS container, ids and classes case-blind."""
+    upper, lower = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+    ident = f"translate(normalize-space(@id), '{upper}', '{lower}')"
+    classes = f"concat(' ', translate(normalize-space(@class), '{upper}', '{lower}'), ' ')"
+    tests = [f"{ident}='{name}'" for name in sorted(KNOWN_IDS)]
+    tests += [f"contains({classes}, ' {name} ')" for name in sorted(KNOWN_CLASSES)]
+    return etree.XPath(f"descendant-or-self::article | descendant-or-self::*[{' or '.join(tests)}]")
+
+
+_KNOWN = _known_xpath()
+
+
+def _score(element) -> int:
+    """Distinct report markers in the element's text, plus one for a table."""
+    compact = "".join("".join(element.itertext()).split())
+    total = sum(marker in compact for marker in MARKERS)
+    if total and next(element.iter("table"), None) is not None:
+        total += 1  # a table alone does not make a report
+    return total
 
 
 def _choose_body(page):
     """Return (element holding the report, whether any marker was found).
 
-    One pass builds the page text with whitespace removed (so a marker split
-    across spans still matches) and records where each container starts and
-    ends in it; a container's score is the number of distinct markers inside
-    it, plus one if it holds a table.
+    The page itself holds every marker, so the best score is the page's:
+    the body is the smallest known container reaching it, else the smallest
+    element of any kind reaching it. Text is compared with whitespace
+    removed, so a marker split across spans still matches.
+    """
+    best = _score(page)
+    if best == 0:
+        return page, False
+    known = [(len("".join(e.itertext())), -len(list(e.iterancestors())), e) for e in _KNOWN(page)]
+    known = [k for k in known if _score(k[2]) == best]
+    if known:
+        return min(known, key=lambda k: k[:2])[2], True
+    return _smallest_holding(page, best), True
+
+
+def _smallest_holding(page, best: int):
+    """The smallest container whose score is ``best``, found in one pass.
+
+    The pass builds the compacted page text, recording where each container
+    starts and ends in it and in element order; scores are then bisections.
     """
     pieces: list[str] = []
     pos = 0
@@ -163,19 +198,13 @@ def _choose_body(page):
             if i < len(positions) and positions[i] + len(marker) <= text_end:
                 total += 1
         if not total:
-            return 0  # a table alone does not make a report
+            return 0
         i = bisect_left(tables, node_start + 1)
         return total + (i < len(tables) and tables[i] <= node_end)
 
-    scored = [(score(*c[1:]), c) for c in containers]
-    best = max((s for s, _ in scored), default=0)
-    if best == 0:
-        return page, False
-    winners = [c for s, c in scored if s == best]
-    known = [c for c in winners if _is_known(c[0])]
+    winners = [c for c in containers if c[2] - c[1] >= 4 and score(*c[1:]) == best]
     # Smallest text wins; on a tie the inner element (later start) wins.
-    element = min(known or winners, key=lambda c: (c[2] - c[1], -c[3]))[0]
-    return element, True
+    return min(winners, key=lambda c: (c[2] - c[1], -c[3]))[0] if winners else page
 
 
 def _chrome_text(page, body) -> str:
@@ -187,68 +216,85 @@ def _chrome_text(page, body) -> str:
     before: list[str] = []
     after: list[str] = []
     lines = before
-    for block in _flow(page, skip=body):
+    tail_limit = CHROME_LIMIT // 4
+    tail_size = 0
+    for block in _blocks(page, skip=body):
         if block is _SKIPPED:
             lines = after
-        elif isinstance(block, Table):
-            lines.extend(" ".join(c for c in row if c) for row in block.rows if any(row))
+            continue
+        if isinstance(block, Table):
+            new = [" ".join(c for c in row if c) for row in block.rows if any(row)]
         else:
-            lines.append(block.text)
-    head, tail = "\n".join(before), "\n".join(after)
-    if len(head) + len(tail) > CHROME_LIMIT:
-        tail = tail[: CHROME_LIMIT // 4]
-        head = head[-(CHROME_LIMIT - len(tail)) :]
+            new = [block.text]
+        lines.extend(new)
+        if lines is after:
+            tail_size += sum(len(line) + 1 for line in new)
+            if tail_size > tail_limit:
+                break  # enough: do not walk a huge footer
+    head, tail = "\n".join(before), "\n".join(after)[:tail_limit]
+    head = head[-(CHROME_LIMIT - len(tail)) :]
     return "\n".join(part for part in (head, tail) if part)
 
 
 # ------------------------------------------------------------------ flow
 
+
+def _clean(text: str) -> str:
+    """clean_text, skipped when it could change nothing (no whitespace at all)."""
+    return clean_text(text) if _PLAIN.search(text) else text
+
+
 _SKIPPED = Paragraph("")  # marker object: where the skipped element stood
 
 
-def _flow(root, skip=None) -> list:
-    """Blocks of ``root`` in document order.
+def _flow(root) -> list:
+    return list(_blocks(root))
+
+
+def _blocks(root, skip=None):
+    """Yield the blocks of ``root`` in document order.
 
     Block elements and <br> end the current paragraph; inline elements
-    (span, font, b, ...) join their text with no separator.
+    (span, font, b, ...) join their text with no separator. ``skip`` is an
+    element left out, with _SKIPPED yielded where it stood.
     """
-    blocks: list = []
     buffer: list[str] = []
 
-    def flush() -> None:
-        if buffer:
-            text = clean_text("".join(buffer))
-            buffer.clear()
+    def flush() -> Paragraph | None:
+        text = "".join(buffer)
+        buffer.clear()
+        if text and not text.isspace():
+            text = _clean(text)
             if text:
-                blocks.append(Paragraph(text))
+                return Paragraph(text)
+        return None
 
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = element.tag  # str: comments and PIs are removed by the parser
         if event == "start":
-            if element is skip:
-                flush()
-                blocks.append(_SKIPPED)
-                walker.skip_subtree()
-                continue
-            if tag == "table" and element is not root and not _is_layout(element):
-                flush()
-                table = _table(element)
-                if table is not None:
-                    blocks.append(table)
-                walker.skip_subtree()
-                continue
-            if tag in BLOCK_TAGS or tag == "br":
-                flush()
+            if tag in BLOCK_TAGS or tag == "br" or element is skip:
+                if buffer and (paragraph := flush()):
+                    yield paragraph
+                if element is skip:
+                    yield _SKIPPED
+                    walker.skip_subtree()
+                    continue
+                if tag == "table" and element is not root and not _is_layout(element):
+                    walker.skip_subtree()
+                    table = _table(element)
+                    if table is not None:
+                        yield table
+                    continue
             if element.text:
                 buffer.append(element.text)
         else:
-            if tag in BLOCK_TAGS or element is skip:
-                flush()
+            if (tag in BLOCK_TAGS or element is skip) and buffer and (paragraph := flush()):
+                yield paragraph
             if element is not root and element.tail:
                 buffer.append(element.tail)
-    flush()
-    return blocks
+    if buffer and (paragraph := flush()):
+        yield paragraph
 
 
 # ------------------------------------------------------------------ tables
@@ -272,21 +318,28 @@ def _is_layout(table) -> bool:
     return sum(len(_cells(row)) for row in _rows(table)) <= 1
 
 
-def _span(value, limit: int) -> int:
+def _span(value: str | None, limit: int) -> int:
     """An HTML span attribute as an int in 1..limit (0 means 'to the end')."""
-    match = re.match(r"\s*(\d+)", value or "")
+    if value is None:
+        return 1
+    match = _NUMBER.match(value)
     number = int(match.group(1)) if match else 1
     return limit if number == 0 else max(1, min(number, limit))
 
 
 def _cell_text(cell) -> str:
+    """A cell's paragraphs joined by line breaks, then cleaned (see clean_text)."""
+    if len(cell) == 0:
+        return _clean(cell.text or "")  # fast path: the usual bare cell
+    if not any(d.tag in _BREAKS for d in cell.iterdescendants()):
+        return _clean("".join(cell.itertext()))  # inline content only
     lines = []
     for block in _flow(cell):
-        if isinstance(block, Table):  # unreachable for grid tables; kept for safety
+        if isinstance(block, Table):  # only reachable from a layout table's cell
             lines.extend(" ".join(c for c in row if c) for row in block.rows)
         else:
             lines.append(block.text)
-    return clean_text("\n".join(lines))
+    return _clean("\n".join(lines))
 
 
 _FREE = object()  # a grid position no cell has claimed yet
@@ -306,21 +359,15 @@ def _table(table) -> Table | None:
                 col += 1
             if col >= MAX_COLUMNS:
                 break
-            width = min(_span(cell.get("colspan"), MAX_COLSPAN), MAX_COLUMNS - col)
-            height = _span(cell.get("rowspan"), len(rows) - r)
+            if col == len(line):
+                line.append(_FREE)
+            line[col] = _cell_text(cell)
             own[r] = True
             starts.add(col)
-            _claim(line, col)
-            line[col] = _cell_text(cell)
-            for c in range(col + 1, col + width):
-                if not _claim(line, c):
-                    break
-                line[c] = None
-            # Cover the rows below, stopping where another cell already sits.
-            for below in grid[r + 1 : r + height]:
-                if not all(_claim(below, c) for c in range(col, col + width)):
-                    break
-                below[col : col + width] = [None] * width
+            width = _span(cell.get("colspan"), min(MAX_COLSPAN, MAX_COLUMNS - col))
+            height = _span(cell.get("rowspan"), len(rows) - r)
+            if width > 1 or height > 1:
+                width = _cover(grid, r, col, width, height)
             col += width
 
     if not starts:
@@ -328,17 +375,36 @@ def _table(table) -> Table | None:
     width = max(starts) + 1
     out = []
     for r, line in enumerate(grid):
-        if not own[r]:
-            continue
-        line = [("" if c is _FREE else c) for c in line[:width]]
-        out.append(line + [""] * (width - len(line)))
+        if own[r]:
+            line = ["" if c is _FREE else c for c in line[:width]]
+            out.append(line + [""] * (width - len(line)))
     if not any(c for line in out for c in line):
         return None
     return Table(rows=out)
 
 
-def _claim(line: list, col: int) -> bool:
-    """Grow ``line`` to reach ``col``; True when that position is still free."""
+def _cover(grid: list[list], r: int, col: int, width: int, height: int) -> int:
+    """Mark the positions a spanning cell covers as None; return its width.
+
+    A span stops where it would overlap a position another cell holds (a
+    malformed table); the rows below are covered only while the whole width
+    is free there.
+    """
+    line = grid[r]
+    for c in range(col + 1, col + width):
+        if not _free(line, c):
+            width = c - col
+            break
+        line[c] = None
+    for below in grid[r + 1 : r + height]:
+        if not all(_free(below, c) for c in range(col, col + width)):
+            break
+        below[col : col + width] = [None] * width
+    return width
+
+
+def _free(line: list, col: int) -> bool:
+    """Grow ``line`` to reach ``col``; True when that position is unclaimed."""
     if len(line) <= col:
         line.extend([_FREE] * (col + 1 - len(line)))
     return line[col] is _FREE
