@@ -134,5 +134,16 @@ def list_rules(fmt: str) -> None:
         click.echo(f"{entry.code}\t{SEVERITY_LABELS[entry.severity]}\t{entry.title}")
 
 
+@main.command()
+@click.option("--workdir", type=click.Path(file_okay=False), default="var/demo", show_default=True)
+def demo(workdir: str) -> None:
+    """Run the main job end to end on the bundled sample reports."""
+    from pathlib import Path
+
+    from audit.demo import run_demo
+
+    sys.exit(run_demo(Path(workdir)))
+
+
 if __name__ == "__main__":
     main()

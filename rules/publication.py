@@ -69,8 +69,8 @@ def pub_003(context: AuditContext):
     发布时间 label, list entry or URL), or a date the document itself labels
     as its publication date. Never silently passed.
     """
-    if context.published is not None:
-        return
+    if context.published is not None or (context.report is not None and not context.report.readable):
+        return  # an unreadable report is PUB-005's
     reason = "文中和门户网站均未注明发布日期" if context.report and context.report.readable else "未取得发布日期"
     if context.year is None:
         reason += "，且无法确定报告年度"
