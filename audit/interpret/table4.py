@@ -40,19 +40,21 @@ def read_table4(rows: list[RawRow]) -> tuple[dict[str, dict[str, Cell]], bool, l
     candidates = _candidate_rows(rows)
     if not candidates:
         return table, False, []
-    first_problems: list[Problem] = []
-    for position, row in enumerate(candidates):
+    readings = []
+    for row in candidates:
         reading = read_row(row, WIDTH, {"table": "table4"}, "表四数据行", table4_check)
         if reading.cells is not None and not reading.problems:
             _fill(table, reading.cells)
             return table, True, []
-        if position == 0:
-            first_problems = reading.problems
-            first_cells = reading.cells
-    # No clean row: report on the first one, the likeliest to be the table's.
-    if first_cells is not None:
-        _fill(table, first_cells)
-    return table, True, first_problems
+        readings.append((len([v for v in row.values if v.strip()]), reading))
+    # No clean row: report on the one nearest 15 values, the likeliest to be the
+    # table's; a few stray numbers in the section's prose are no table at all.
+    count, reading = min(readings, key=lambda item: abs(item[0] - WIDTH))
+    if count < len(TABLE4_COLUMNS):
+        return table, False, []
+    if reading.cells is not None:
+        _fill(table, reading.cells)
+    return table, True, reading.problems
 
 
 def _fill(table: dict[str, dict[str, Cell]], cells: list[Cell]) -> None:
