@@ -3,6 +3,7 @@ contract (DESIGN.md): extend them, never rename them."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 
@@ -31,7 +32,38 @@ from audit.model import (
 EXISTING = click.Path(exists=True, dir_okay=False)
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Commands whose modules load only when used: `nianbao parse` must not
+    pay for importing Scrapy or Datasette."""
+
+    LAZY = {
+        "crawl": "crawler.command:crawl",
+        "serve": "audit.web:serve",
+        "digest": "audit.digest:digest",
+        "schedule": "audit.schedule:schedule",
+        "run": "audit.jobs:run",
+    }
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY:
+            module_name, attribute = self.LAZY[name].split(":")
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                return None  # not built yet
+            return getattr(module, attribute)
+        return super().get_command(ctx, name)
+
+
+DEFAULT_DB = "var/nianbao.db"
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="nianbao-audit")
 def main() -> None:
     """nianbao：政府信息公开工作年度报告审核工具。"""
@@ -100,10 +132,7 @@ def render_report_text(report: Report) -> str:
 @click.option("--config", "config_path", type=EXISTING, help="配置文件 nianbao.toml")
 def audit(paths, published, agency_type, agency, region, as_of, fmt, config_path) -> None:
     """Audit reports and print the findings. Exit 1 when any finding is an error."""
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+    config = _config(config_path)
     options = AuditOptions(
         published=published.date() if published else None,
         agency_type=agency_type,
@@ -143,6 +172,79 @@ def demo(workdir: str) -> None:
     from audit.demo import run_demo
 
     sys.exit(run_demo(Path(workdir)))
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True)
+@click.option("--year", type=int, help="只重审该年度")
+@click.option("--agency", "agency_id", help="只重审该机关（登记表中的 id）")
+@click.option("--config", "config_path", type=EXISTING, help="配置文件 nianbao.toml")
+def reaudit(db_path, year, agency_id, config_path) -> None:
+    """Re-read stored documents and re-run the rules, without the network."""
+    from audit.pipeline import reaudit as run_reaudit
+    from audit.store import Store
+
+    store = Store(db_path)
+    totals = run_reaudit(store, config=_config(config_path), year=year, agency_id=agency_id)
+    click.echo(
+        f"重新审核年报 {totals['reports']} 份：新增问题 {totals['new']} 项，重新出现 {totals['reopened']} 项，"
+        f"已解决 {totals['resolved']} 项，仍存在 {totals['open']} 项。"
+    )
+
+
+@main.command()
+@click.argument("fingerprint")
+@click.option("--dismiss", "decision", flag_value="dismissed", help="驳回（不是问题）")
+@click.option("--confirm", "decision", flag_value="confirmed", help="确认是问题")
+@click.option("--note", required=True, help="复核意见")
+@click.option("--by", "reviewer", required=True, help="复核人")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True)
+def review(fingerprint, decision, note, reviewer, db_path) -> None:
+    """Record a reviewer's decision on a finding; it survives every re-audit."""
+    from audit.store import Store
+
+    if decision is None:
+        raise click.UsageError("请指定 --dismiss 或 --confirm")
+    store = Store(db_path)
+    try:
+        store.review(fingerprint, decision, note, reviewer)
+    except KeyError:
+        raise click.UsageError(f"数据库中没有指纹为 {fingerprint} 的问题") from None
+    label = "驳回" if decision == "dismissed" else "确认"
+    click.echo(f"已记录复核意见：{label} {fingerprint}（{reviewer}：{note}）")
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="输出文件；不填时 csv/json 输出到屏幕")
+@click.option("--year", type=int)
+@click.option("--region")
+@click.option("--agency", "agency_id")
+@click.option("--rule")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]))
+@click.option("--status", type=click.Choice(["new", "open", "resolved", "reopened"]))
+def export(db_path, fmt, out, year, region, agency_id, rule, severity, status) -> None:
+    """Export findings as CSV (Excel/WPS-ready), JSON or XLSX."""
+    from audit.export import write_findings
+    from audit.store import Store
+
+    if fmt == "xlsx" and not out:
+        raise click.UsageError("xlsx 格式需要 --out 文件名")
+    rows = Store(db_path).findings(year=year, region=region, agency_id=agency_id, rule=rule, severity=severity, status=status)
+    if out:
+        with open(out, "wb") as handle:
+            write_findings(rows, fmt, handle)
+        click.echo(f"已导出 {len(rows)} 项问题到 {out}", err=True)
+    else:
+        write_findings(rows, fmt, sys.stdout.buffer)
+
+
+def _config(path):
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 if __name__ == "__main__":
