@@ -12,45 +12,15 @@ Table 3 column order in every tuple: 自然人, 商业企业, 科研机构, 社�
 
 from __future__ import annotations
 
-import functools
 import json
 
 import pytest
 
 from audit.interpret import parse_path
 from conftest import shared_path
+from spec_keys import T3_COLS, T3_ROWS, T4_COLS, T4_GROUPS, located, parsed, problems_of, typed
 
-T3_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
-T3_ROWS = (
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    "denied.state_secret",
-    "denied.prohibited_by_law",
-    "denied.security_stability",
-    "denied.third_party",
-    "denied.internal_affairs",
-    "denied.process_information",
-    "denied.enforcement_file",
-    "denied.query_service",
-    "unable.not_held",
-    "unable.needs_creation",
-    "unable.still_unclear",
-    "not_processed.complaint",
-    "not_processed.duplicate",
-    "not_processed.publication",
-    "not_processed.excessive",
-    "not_processed.confirmation",
-    "other.no_correction",
-    "other.fee_unpaid",
-    "other.other",
-    "processed_total",
-    "carried_forward",
-)
 OTHER_SUBROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
-T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-T4_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 FILES = {
     "pingtan-2021": "fixtures/real/pingtan-2021.txt",
@@ -286,37 +256,8 @@ TABLE2 = {
 
 
 # ---------------------------------------------------------------- helpers
-@functools.lru_cache(maxsize=None)
-def _parsed(path: str):
-    return parse_path(path)
-
-
 def report(name: str):
-    return _parsed(str(shared_path(FILES[name])))
-
-
-def typed(value):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return ("float", value)
-    return (type(value).__name__, value)
-
-
-def problems_of(rep, kind: str) -> list[dict]:
-    return [p.to_dict() for p in rep.problems if p.kind == kind]
-
-
-def located(rep, kind: str, **where) -> list[dict]:
-    return [
-        p
-        for p in problems_of(rep, kind)
-        if all(p["location"].get(key) == value for key, value in where.items())
-    ]
+    return parsed(str(shared_path(FILES[name])))
 
 
 def row_cells(rep, row: str) -> tuple:

@@ -10,13 +10,13 @@ in the model is caught too.
 
 from __future__ import annotations
 
-import functools
 import json
 
 import pytest
 
 from audit.interpret import parse_path
 from conftest import shared_path
+from spec_keys import T3_COLS, T3_ROWS, T4_COLS, T4_GROUPS, located, parsed, problems_of, typed
 
 # ---------------------------------------------------------------- spec §3 keys, typed by hand
 T2_CELLS = (
@@ -31,36 +31,6 @@ T2_CELLS = (
     ("coercion", "decisions"),
     ("admin_fees", "amount"),
 )
-T3_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
-T3_ROWS = (
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    "denied.state_secret",
-    "denied.prohibited_by_law",
-    "denied.security_stability",
-    "denied.third_party",
-    "denied.internal_affairs",
-    "denied.process_information",
-    "denied.enforcement_file",
-    "denied.query_service",
-    "unable.not_held",
-    "unable.needs_creation",
-    "unable.still_unclear",
-    "not_processed.complaint",
-    "not_processed.duplicate",
-    "not_processed.publication",
-    "not_processed.excessive",
-    "not_processed.confirmation",
-    "other.no_correction",
-    "other.fee_unpaid",
-    "other.other",
-    "processed_total",
-    "carried_forward",
-)
-T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-T4_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 Z7 = (0, 0, 0, 0, 0, 0, 0)
 N7 = (None,) * 7
@@ -134,26 +104,8 @@ TABLE4 = {seed: {g: (0, 0, 0, 0, 0) for g in T4_GROUPS} for seed in SEED_FILES}
 
 
 # ---------------------------------------------------------------- helpers
-@functools.lru_cache(maxsize=None)
-def _parsed(path: str):
-    return parse_path(path)
-
-
 def report(seed: str):
-    return _parsed(str(shared_path(SEED_FILES[seed])))
-
-
-def typed(value):
-    """A cell as compared here: ints stay ints, anything else shows its type."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return ("float", value)
-    return (type(value).__name__, value)
+    return parsed(str(shared_path(SEED_FILES[seed])))
 
 
 def amount_ok(actual, expected: float) -> bool:
@@ -162,18 +114,6 @@ def amount_ok(actual, expected: float) -> bool:
         and not isinstance(actual, bool)
         and actual == pytest.approx(expected)
     )
-
-
-def problems_of(rep, kind: str) -> list[dict]:
-    return [p.to_dict() for p in rep.problems if p.kind == kind]
-
-
-def located(rep, kind: str, **where) -> list[dict]:
-    return [
-        p
-        for p in problems_of(rep, kind)
-        if all(p["location"].get(key) == value for key, value in where.items())
-    ]
 
 
 def kinds(rep) -> list[str]:

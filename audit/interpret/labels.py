@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from audit.document import Problem
 from audit.interpret.normalize import core, similarity
 
 THRESHOLD = 0.72
@@ -58,3 +59,31 @@ def match_label(parts: list[str], targets: dict[str, tuple[str, ...]]) -> Match 
         if best is not None and best.score >= THRESHOLD:
             return best
     return None
+
+
+def column_deviations(
+    table: str, header_text: str, standards: dict[str, str], variants: dict[str, tuple[str, ...]], title: str
+) -> list[Problem]:
+    """Column headings written in a known non-standard way (TAB-004).
+
+    ``header_text`` is the table's heading text already passed through
+    ``core``; only known variants are reported, since a broken header (cells
+    split mid-word) cannot be judged.
+    """
+    problems = []
+    for column, wordings in variants.items():
+        standard = standards[column]
+        if core(standard) in header_text:
+            continue
+        for variant in wordings:
+            if core(variant) in header_text:
+                problems.append(
+                    Problem(
+                        "label_deviation",
+                        f"{title}列标题写作“{variant}”，标准为“{standard}”",
+                        location={"table": table, "column": column},
+                        evidence={"label": variant, "standard": standard},
+                    )
+                )
+                break
+    return problems

@@ -12,7 +12,7 @@ import re
 
 from audit.document import Problem
 from audit.interpret.cells import read_row
-from audit.interpret.labels import match_label
+from audit.interpret.labels import column_deviations, match_label
 from audit.interpret.normalize import core, halfwidth
 from audit.interpret.rows import RawRow
 from audit.model import TABLE2_COLUMNS, TABLE2_ROWS, Cell, empty_table2
@@ -77,21 +77,7 @@ def read_table2(rows: list[RawRow], body_text: str) -> tuple[dict[str, dict[str,
 
     header_text = core("".join(headers))
     old_format = any(core(marker) in header_text for marker in OLD_FORMAT_MARKERS)
-    for column, variants in COLUMN_VARIANTS.items():
-        standard = TABLE2_COLUMNS[column]
-        if core(standard) in header_text:
-            continue
-        for variant in variants:
-            if core(variant) in header_text:
-                problems.append(
-                    Problem(
-                        "label_deviation",
-                        f"表二列标题写作“{variant}”，标准为“{standard}”",
-                        location={"table": "table2", "column": column},
-                        evidence={"label": variant, "standard": standard},
-                    )
-                )
-                break
+    problems.extend(column_deviations("table2", header_text, TABLE2_COLUMNS, COLUMN_VARIANTS, "表二"))
     return table, len(filled) >= 2, old_format, problems
 
 

@@ -14,7 +14,7 @@ import itertools
 from audit.document import Problem
 from audit.interpret.cells import read_row
 from audit.interpret.digits import applicant_row_check
-from audit.interpret.labels import match_label
+from audit.interpret.labels import column_deviations, match_label
 from audit.interpret.normalize import core
 from audit.interpret.rows import RawRow
 from audit.model import (
@@ -121,7 +121,7 @@ def read_table3(rows: list[RawRow]) -> tuple[dict[str, dict[str, Cell]], bool, l
     found = len(filled) >= 3
     if found:
         problems.extend(_missing_rows(filled))
-        problems.extend(_column_deviations(header_labels))
+        problems.extend(column_deviations("table3", core("".join(header_labels)), TABLE3_COLUMNS, COLUMN_VARIANTS, "表三"))
     return table, found, problems
 
 
@@ -142,27 +142,6 @@ def _missing_rows(filled: set[str]) -> list[Problem]:
         problems.append(
             Problem("row_missing", f"未找到{_label(key)}", location={"table": "table3", "row": key})
         )
-    return problems
-
-
-def _column_deviations(header_labels: list[str]) -> list[Problem]:
-    header = core("".join(header_labels))
-    problems = []
-    for column, variants in COLUMN_VARIANTS.items():
-        standard = TABLE3_COLUMNS[column]
-        if standard in header:
-            continue
-        for variant in variants:
-            if variant in header.replace(standard, ""):
-                problems.append(
-                    Problem(
-                        "label_deviation",
-                        f"表三列标题写作“{variant}”，标准为“{standard}”",
-                        location={"table": "table3", "column": column},
-                        evidence={"label": variant, "standard": standard},
-                    )
-                )
-                break
     return problems
 
 
