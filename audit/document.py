@@ -70,8 +70,9 @@ class Document:
     ``meta`` carries facts the format itself states and the interpreter may
     use: ``title`` (HTML <title> or PDF title), ``pubdate`` (HTML
     ``<meta name="PubDate">`` as written), ``chrome_text`` (portal text
-    outside the report body, where 发布时间 labels live), ``encoding``,
-    ``format`` ("html", "text", "pdf", "docx").
+    outside the report body, where 发布时间 labels live), ``body_found``
+    (HTML: False when no element held any report marker), ``encoding``,
+    ``format`` ("html", "text", "pdf", "docx"), ``pages`` and ``pdf_created`` (PDF).
 
     ``readable`` is False when the file could not be read as a report at all
     (scanned PDF with no text layer, binary garbage, empty file); the
