@@ -489,3 +489,88 @@ def _where(filters: dict[str, Any]) -> tuple[str, list]:
             clauses.append(f"{column} = ?")
             params.append(value)
     return ("where " + " and ".join(clauses)) if clauses else "", params
+
+
+# ---- digests
+# Store methods for supervisors' digests (audit/digest.py). Kept in one block
+# at the end of the module so the digest work does not touch the rest.
+DIGEST_DONE = ("sent", "written")  # delivered: by SMTP, or as an .eml in the outbox
+DIGEST_UNSENT = ("pending", "failed")  # recorded, not yet delivered: retried on the next run
+
+
+def _digest_last(self: Store, recipient: str) -> dict | None:
+    """The recipient's latest delivered digest: the next one starts where it ended."""
+    rows = list(
+        self.db.query(
+            "select * from digests where recipient = ? and status in (?, ?) order by period_end desc limit 1",
+            [recipient, *DIGEST_DONE],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _digests_unsent(self: Store, recipient: str | None = None) -> list[dict]:
+    where = "status in (?, ?)" + (" and recipient = ?" if recipient else "")
+    params = [*DIGEST_UNSENT] + ([recipient] if recipient else [])
+    return list(self.db["digests"].rows_where(where, params, order_by="id"))
+
+
+def _digests(self: Store, recipient: str | None = None) -> list[dict]:
+    where, params = _where({"recipient": recipient})
+    return list(self.db.query(f"select * from digests {where} order by id", params))
+
+
+def _record_digest(
+    self: Store, *, recipient: str, period_start: str | None, period_end: str, subject: str, message_path: str, now: str | None = None
+) -> int:
+    """Record a digest before it is delivered (status pending). The unique
+    (recipient, period_end) index makes a second record of one period fail."""
+    with self.db.atomic():
+        return self.db["digests"].insert(
+            {
+                "recipient": recipient,
+                "period_start": period_start,
+                "period_end": period_end,
+                "subject": subject,
+                "status": "pending",
+                "created_at": now or utcnow(),
+                "attempts": 0,
+                "message_path": message_path,
+            }
+        ).last_pk
+
+
+def _digest_delivered(self: Store, digest_id: int, status: str = "sent", now: str | None = None) -> None:
+    if status not in DIGEST_DONE:
+        raise ValueError(f"unknown delivery status {status!r}")
+    with self.db.atomic():
+        self.db.execute(
+            "update digests set status = ?, sent_at = ?, attempts = attempts + 1, error = null where id = ?",
+            [status, now or utcnow(), digest_id],
+        )
+
+
+def _digest_failed(self: Store, digest_id: int, error: str) -> None:
+    with self.db.atomic():
+        self.db.execute("update digests set status = 'failed', attempts = attempts + 1, error = ? where id = ?", [error, digest_id])
+
+
+def _finding_events_between(self: Store, since: str | None, until: str, events: tuple[str, ...]) -> list[dict]:
+    """Lifecycle events with ``since <= at < until`` (half-open, so an event
+    written in the same second as a digest lands in exactly one digest)."""
+    marks = ", ".join("?" for _ in events)
+    clauses = [f"event in ({marks})", "at < ?"]
+    params: list = [*events, until]
+    if since:
+        clauses.append("at >= ?")
+        params.append(since)
+    return list(self.db.query(f"select * from finding_events where {' and '.join(clauses)} order by id", params))
+
+
+Store.last_digest = _digest_last
+Store.unsent_digests = _digests_unsent
+Store.digests = _digests
+Store.record_digest = _record_digest
+Store.digest_delivered = _digest_delivered
+Store.digest_failed = _digest_failed
+Store.finding_events_between = _finding_events_between
