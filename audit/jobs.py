@@ -122,7 +122,7 @@ def summary(store: Store, result, settings: DigestSettings, export_path: Path, e
         f"未整改问题 {len(standing)} 项，其中错误 {errors} 项）",
         f"摘要邮件：{mail}",
         f"问题清单：{export_path}（{exported} 项，UTF-8 带 BOM，可直接用 Excel 或 WPS 打开）",
-        f"网页查看：运行 nianbao serve --db {store.path}，再用浏览器打开它显示的地址",
+        f"网页查看：运行 nianbao serve --db {store.path}，再用浏览器打开 http://127.0.0.1:8001/",
     ]
     return "\n".join(lines)
 
