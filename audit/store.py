@@ -20,10 +20,11 @@ re-audit and re-crawl. Every transition is written to ``finding_events``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -189,20 +190,44 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
+        # Autocommit mode: transactions are only the explicit ones below.
+        connection = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         self.db = Database(connection)
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
-        migrations.apply(self.db)
+        with self.write():  # two processes opening a new database migrate one after the other
+            migrations.apply(self.db)
 
     def close(self) -> None:
         self.db.conn.close()
 
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+        Under WAL a deferred transaction that reads and then writes cannot wait
+        for the lock another process holds: it fails at once with "database is
+        locked". An immediate one waits up to the busy timeout instead, so a
+        crawl and a reviewer can write at the same time. Nested calls join the
+        outer transaction.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     # ------------------------------------------------------------ agencies
     def upsert_agencies(self, agencies: Iterable[dict], now: str | None = None) -> None:
         now = now or utcnow()
-        with self.db.atomic():
+        with self.write():
             for agency in agencies:
                 row = {k: agency.get(k) for k in ("id", "name", "type", "region", "url", "supervisor_email")}
                 self.db["agencies"].upsert({**row, "updated_at": now}, pk="id")
@@ -216,13 +241,13 @@ class Store:
 
     # ------------------------------------------------------------ runs
     def start_run(self, kind: str, year: int | None = None, as_of: str | None = None, now: str | None = None) -> int:
-        with self.db.atomic():
+        with self.write():
             return self.db["crawl_runs"].insert(
                 {"kind": kind, "year": year, "as_of": as_of, "started_at": now or utcnow(), "status": "running"}
             ).last_pk
 
     def finish_run(self, run_id: int, stats: dict, status: str = "finished", now: str | None = None) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db["crawl_runs"].update(
                 run_id, {"finished_at": now or utcnow(), "status": status, "stats": json.dumps(stats, ensure_ascii=False)}
             )
@@ -231,7 +256,7 @@ class Store:
         self, *, run_id: int | None, agency_id: str, status: str, detail: str = "", reports_found: int = 0, now: str | None = None
     ) -> None:
         """How an agency's portal behaved in a crawl (kept per run, so a broken URL shows the first night)."""
-        with self.db.atomic():
+        with self.write():
             self.db["portal_health"].insert(
                 {"run_id": run_id, "agency_id": agency_id, "status": status, "detail": detail, "reports_found": reports_found, "at": now or utcnow()}
             )
@@ -266,7 +291,7 @@ class Store:
         every distinct version is kept once, nothing is duplicated."""
         now = now or utcnow()
         digest = hashlib.sha256(content).hexdigest() if content is not None else None
-        with self.db.atomic():
+        with self.write():
             previous = self.latest_document(url)
             if previous is not None and previous["content_hash"] == digest and previous["error"] == error:
                 self.db["documents"].update(previous["id"], {"last_seen": now, "run_id": run_id or previous["run_id"]})
@@ -317,7 +342,7 @@ class Store:
     ) -> int:
         """Make ``document_id`` the current version of the agency's report on ``year``."""
         now = now or utcnow()
-        with self.db.atomic():
+        with self.write():
             existing = list(self.db["reports"].rows_where("agency_id = ? and year = ?", [agency_id, year]))
             values = {
                 "document_id": document_id,
@@ -372,7 +397,7 @@ class Store:
         now = now or utcnow()
         counts = {"new": 0, "reopened": 0, "resolved": 0, "open": 0}
         seen = {f.fingerprint for f in findings}
-        with self.db.atomic():
+        with self.write():
             current = {
                 row["fingerprint"]: row
                 for row in self.db["findings"].rows_where("agency_id = ? and year = ?", [agency_id, year])
@@ -427,7 +452,7 @@ class Store:
         if decision not in ("dismissed", "confirmed"):
             raise ValueError(f"unknown decision {decision!r}")
         now = now or utcnow()
-        with self.db.atomic():
+        with self.write():
             if not self.db.execute("select 1 from findings where fingerprint = ?", [fingerprint]).fetchone():
                 raise KeyError(fingerprint)
             self.db["reviews"].insert({"fingerprint": fingerprint, "decision": decision, "note": note, "reviewer": reviewer, "at": now})
@@ -525,7 +550,7 @@ def _record_digest(
 ) -> int:
     """Record a digest before it is delivered (status pending). The unique
     (recipient, period_end) index makes a second record of one period fail."""
-    with self.db.atomic():
+    with self.write():
         return self.db["digests"].insert(
             {
                 "recipient": recipient,
@@ -543,7 +568,7 @@ def _record_digest(
 def _digest_delivered(self: Store, digest_id: int, status: str = "sent", now: str | None = None) -> None:
     if status not in DIGEST_DONE:
         raise ValueError(f"unknown delivery status {status!r}")
-    with self.db.atomic():
+    with self.write():
         self.db.execute(
             "update digests set status = ?, sent_at = ?, attempts = attempts + 1, error = null where id = ?",
             [status, now or utcnow(), digest_id],
@@ -551,7 +576,7 @@ def _digest_delivered(self: Store, digest_id: int, status: str = "sent", now: st
 
 
 def _digest_failed(self: Store, digest_id: int, error: str) -> None:
-    with self.db.atomic():
+    with self.write():
         self.db.execute("update digests set status = 'failed', attempts = attempts + 1, error = ? where id = ?", [error, digest_id])
 
 
