@@ -247,7 +247,7 @@ left join agencies a on a.id = f.agency_id
 left join reports r on r.id = f.report_id
 left join reviews rv on rv.id = (select max(id) from reviews where reviews.fingerprint = f.fingerprint)"""
 
-FINDING_LIST_SCREEN = {"columns": {}, "wide": {"问题描述": 18}}  # its columns are Chinese already
+FINDING_LIST_SCREEN = {"columns": {}, "wide": {"问题描述": 18, "说明": 18, "机关": 8}}  # its columns are Chinese already
 FINDING_LIST_FACETS = ["地区", "机关", "规则", "级别", "状态", "复核", "年度"]
 SEVERITY_ORDER = "case 级别 when '错误' then 0 when '警告' then 1 else 2 end"
 LATEST_YEAR = "(select max(y) from (select year as y from reports union all select year from findings))"
@@ -301,7 +301,7 @@ order by 解决日期 desc, 地区, 机关""",
         },
         "problem_list": {
             "title": "问题清单（按条件筛选）",
-            "description": "全部问题，可按年度、地区、机关（名称或编号，部分匹配）、规则（如 TAB 或 TAB-102）、级别（错误/警告/提示）、状态（新发现/未整改/已解决/再次出现）、复核（未复核/驳回/确认）和问题描述中的关键词筛选；留空表示不限。",
+            "description": "全部问题，可按年度、地区（名称的一部分即可）、机关（名称的一部分或机关编号）、规则（如 TAB 或 TAB-102）、级别（错误/警告/提示）、状态（新发现/未整改/已解决/再次出现）、复核（未复核/驳回/确认）和问题描述中的关键词筛选；留空表示不限。",
             "sql": f"""select {LIST_COLUMNS}
 from {source}
 where (:年度 = '' or 年度 = cast(:年度 as integer))
@@ -539,10 +539,16 @@ def render_cell(row, value, column, table, database, datasette):
 def extra_body_script(template, database, table, columns, view_name, request, datasette):
     if not _ours(datasette, database):
         return None
-    spec = TABLES.get(table) or (FINDING_LIST_SCREEN if table == FINDING_LIST else None)
-    if spec is None:
+    if table is None or table == FINDING_LIST:
+        spec = FINDING_LIST_SCREEN  # canned queries and the view: Chinese column names already
+    elif table in TABLES:
+        spec = TABLES[table]
+    else:
         return None
-    data = json.dumps({"columns": spec["columns"], "values": spec.get("values", {}), "wide": spec.get("wide", {})}, ensure_ascii=False)
+    from datasette.utils import to_css_class
+
+    wide = {to_css_class(column): width for column, width in spec.get("wide", {}).items()}
+    data = json.dumps({"columns": spec["columns"], "values": spec.get("values", {}), "wide": wide}, ensure_ascii=False)
     return _LABEL_SCRIPT.replace("__LABELS__", data.replace("</", "<\\/"))
 
 
