@@ -375,3 +375,21 @@ def test_nianbao_serve_answers_over_http(tmp_path):
         process.terminate()
         _, stderr = process.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/nianbao" in stderr
+
+
+def test_text_from_the_internet_is_shown_as_text(tmp_path):
+    """Messages and URLs come from crawled pages: no markup, no script links."""
+    from audit.engine import Finding
+
+    path = tmp_path / "nianbao.db"
+    store = new_store(path)
+    store.upsert_agencies([{"id": "evil", "name": "<b>示例局</b>", "type": "department", "region": "示例区"}])
+    store.record_findings(agency_id="evil", year=2024, run_id=None, source_url="javascript:alert(1)", findings=[
+        Finding("TXT-001", "warning", '<script>alert("年报")</script>正文数字不一致', {}, {}, "fp-evil")])
+    store.close()
+    ds = make_datasette(path)
+    for page in ("/nianbao/problem_list", "/nianbao/findings", "/nianbao/findings/fp-evil", "/nianbao/to_review"):
+        html = get(ds, page).text
+        assert "<script>alert" not in html and "<b>示例局</b>" not in html, page
+        assert "&lt;script&gt;alert" in html, page
+        assert 'href="javascript:' not in html, page
