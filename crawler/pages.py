@@ -1,0 +1,179 @@
+"""A fetched HTML page, decoded whatever it claims, and what the spider reads from it.
+
+Chinese portals often serve GBK while declaring UTF-8 (or the reverse), so the
+body is decoded by ``audit.readers.encoding.decode`` (strict UTF-8, then
+GB18030, then a guess) rather than by the declared charset. Malformed markup
+is lxml's problem: it never raises here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from parsel import Selector
+
+from audit.readers.encoding import decode
+from crawler.dates import find_date
+
+_CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+ATTACHMENT_EXTENSIONS = ("pdf", "docx", "doc", "wps")  # best first: readable formats before binary Word
+_ATTACHMENT = re.compile(r"\.(pdf|docx|doc|wps)(?:$|[?#])", re.IGNORECASE)
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+# Containers that hold an article body on the common CMS families (spec §5).
+CONTENT_XPATH = (
+    "//*[@id='zoom' or @id='ucap-content' or @id='zoomcon' or @id='content' or @id='article'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' article-content ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' content ')]"
+)
+# Headings of the six sections; a page with several of them is the report itself.
+REPORT_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议", "存在的主要问题", "其他需要报告的事项")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str  # absolute, without fragment
+    text: str
+    fragment: str = ""
+    date: str | None = None  # the date written beside the link, in the same list item
+
+
+def is_html(body: bytes, content_type: str = "") -> bool:
+    head = body[:2048].lstrip().lower()
+    if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return False
+    if "html" in content_type.lower() or "xml" in content_type.lower():
+        return True
+    return any(tag in head for tag in (b"<html", b"<!doctype", b"<head", b"<body", b"<div", b"<meta", b"<table"))
+
+
+def attachment_extension(url: str, text: str = "") -> str | None:
+    for candidate in (url, text):
+        match = _ATTACHMENT.search(candidate or "")
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+@dataclass
+class Page:
+    url: str  # the final URL, against which links resolve
+    body: bytes
+    declared: str | None = None
+    extra_fragments: list[str] = field(default_factory=list)  # markup hidden in scripts (Hanweb records)
+
+    @cached_property
+    def text(self) -> str:
+        declared = self.declared
+        if declared is None:
+            match = _CHARSET.search(self.body[:65536])
+            declared = match.group(1).decode("ascii", "replace") if match else None
+        text, _, _ = decode(self.body, declared)
+        return text
+
+    @cached_property
+    def selector(self) -> Selector:
+        text = self.text.replace("\x00", "")
+        return Selector(text=text or "<html></html>", type="html")
+
+    @cached_property
+    def base_url(self) -> str:
+        base = self.selector.xpath("//base/@href").get()
+        return urljoin(self.url, base.strip()) if base else self.url
+
+    @cached_property
+    def metas(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for meta in self.selector.xpath("//meta[@name or @http-equiv or @property]"):
+            name = (meta.attrib.get("name") or meta.attrib.get("property") or meta.attrib.get("http-equiv") or "").strip().lower()
+            if name and name not in found:
+                found[name] = (meta.attrib.get("content") or "").strip()
+        return found
+
+    @cached_property
+    def title(self) -> str:
+        for candidate in (self.metas.get("articletitle"), self.selector.xpath("normalize-space(//title)").get()):
+            if candidate:
+                return candidate.strip()
+        return ""
+
+    @cached_property
+    def visible_text(self) -> str:
+        parts = self.selector.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+        return "\n".join(p.strip() for p in parts if p.strip())
+
+    @cached_property
+    def content_text(self) -> str:
+        """The article body's text when a known container holds it, else the whole visible text."""
+        best = ""
+        for node in self.selector.xpath(CONTENT_XPATH):
+            text = " ".join(t.strip() for t in node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+            if len(text) > len(best):
+                best = text
+        return best or self.visible_text
+
+    def marker_count(self) -> int:
+        compact = re.sub(r"\s+", "", self.content_text)
+        return sum(1 for marker in REPORT_MARKERS if marker in compact)
+
+    def headings(self) -> str:
+        """Page title, breadcrumb and headings: where a column names itself."""
+        parts = [self.title]
+        parts += self.selector.xpath(
+            "//h1//text() | //*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location')"
+            " or contains(@class,'lmmc')]//text()"
+        ).getall()
+        return " ".join(p.strip() for p in parts if p and p.strip())
+
+    def links(self) -> list[Link]:
+        """Every link of the page and of markup hidden in scripts, with the date written beside it."""
+        found: list[Link] = []
+        seen: set[str] = set()
+        for selector in [self.selector, *(Selector(text=f, type="html") for f in self.extra_fragments if f.strip())]:
+            for anchor in selector.xpath("//a[@href]"):
+                href = (anchor.attrib.get("href") or "").strip()
+                if not href or href.lower().startswith(_SKIP_SCHEMES):
+                    continue
+                try:
+                    absolute, fragment = urldefrag(urljoin(self.base_url, href))
+                except ValueError:
+                    continue
+                if urlsplit(absolute).scheme not in ("http", "https"):
+                    continue
+                text = (anchor.attrib.get("title") or "").strip() or " ".join(
+                    t.strip() for t in anchor.xpath(".//text()").getall() if t.strip()
+                )
+                key = f"{absolute}#{fragment}|{text}"
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append(Link(absolute, text, fragment, _date_beside(anchor)))
+        return found
+
+    def attachments(self) -> list[tuple[Link, str]]:
+        """(link, extension) for PDF/DOC/DOCX/WPS links, best format first, in page order otherwise."""
+        found = [(link, ext) for link in self.links() if (ext := attachment_extension(link.url, link.text))]
+        return sorted(found, key=lambda item: ATTACHMENT_EXTENSIONS.index(item[1]))
+
+
+def _date_beside(anchor: Selector) -> str | None:
+    """The date in the small list item (li, tr, dd, p, parent) that holds the link.
+
+    Text outside the link is read first, so a date inside a title does not win
+    over the date column beside it."""
+    for xpath in ("ancestor::li[1]", "ancestor::tr[1]", "ancestor::dd[1]", "ancestor::p[1]", ".."):
+        nodes = anchor.xpath(xpath)
+        if not nodes:
+            continue
+        item = nodes[0]
+        whole = " ".join(t.strip() for t in item.xpath(".//text()").getall() if t.strip())
+        if len(whole) > 200:
+            continue  # a layout block, not a list item
+        outside = " ".join(t.strip() for t in item.xpath(".//text()[not(ancestor::a)]").getall() if t.strip())
+        found = find_date(outside) or find_date(whole)
+        if found:
+            return found
+    return None

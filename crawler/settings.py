@@ -1,0 +1,67 @@
+"""Scrapy settings for nianbao's crawl (``scrapy.cfg`` points here).
+
+The module-level names are the project defaults; ``scrapy_settings`` lays
+the ``[crawl]`` options of nianbao.toml over them for one run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.options import CrawlOptions
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+ROBOTSTXT_OBEY = True  # always: there is no option to turn it off
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.AgencyHostsMiddleware": 40,  # before robots.txt: never contact a foreign host
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+HTTPCACHE_POLICY = "crawler.middlewares.RevalidatePolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+LOG_LEVEL = "WARNING"
+
+
+def scrapy_settings(options: CrawlOptions, cache_dir: Path | None) -> dict:
+    """Settings for one run: the module defaults plus the ``[crawl]`` options."""
+    settings = {name: value for name, value in globals().items() if name.isupper()}
+    settings.update(
+        USER_AGENT=options.full_user_agent,
+        CONCURRENT_REQUESTS=options.concurrent_requests,
+        CONCURRENT_REQUESTS_PER_DOMAIN=options.concurrent_per_domain,
+        DOWNLOAD_DELAY=options.download_delay,
+        AUTOTHROTTLE_ENABLED=options.autothrottle,
+        AUTOTHROTTLE_START_DELAY=options.autothrottle_start_delay,
+        AUTOTHROTTLE_MAX_DELAY=max(options.autothrottle_max_delay, options.autothrottle_start_delay),
+        AUTOTHROTTLE_TARGET_CONCURRENCY=options.autothrottle_target_concurrency,
+        DOWNLOAD_TIMEOUT=options.download_timeout,
+        DOWNLOAD_MAXSIZE=options.max_download_bytes,
+        DOWNLOAD_WARNSIZE=min(DOWNLOAD_WARNSIZE, options.max_download_bytes),
+        RETRY_TIMES=options.retry_times,
+        RETRY_BACKOFF=options.retry_backoff,
+        RETRY_BACKOFF_MAX=options.retry_backoff_max,
+        LOG_LEVEL=options.log_level.upper(),
+        HTTPCACHE_ENABLED=bool(options.cache_list_pages and cache_dir),
+    )
+    if cache_dir:
+        settings["HTTPCACHE_DIR"] = str(cache_dir)
+    if options.log_file:
+        settings["LOG_FILE"] = options.log_file
+    return settings
