@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 _CN_DIGITS = str.maketrans({"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3",
                             "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"})
-_FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"（": "(", "）": ")", "　": " "})
+_FULLWIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)} | {"（": "(", "）": ")", "　": " ", "－": "-", "／": "/", "．": "."}
+)
 _CN_YEAR = re.compile(r"[〇○零Ｏ一二三四五六七八九]{4}(?=\s*年)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(年度?|\)|）)?")
 

@@ -37,7 +37,7 @@ def find_date(text: str | None) -> str | None:
     """The first real calendar date written in ``text`` (2023-01-13, 2023年1月13日, 2023/1/13, 20230113)."""
     if not text:
         return None
-    text = normalize(text) if any("\uff10" <= ch <= "\uff19" for ch in text) else text
+    text = normalize(text) if any("\uff0d" <= ch <= "\uff19" for ch in text) else text  # full-width digits and －／．
     for match in _DATE.finditer(text):
         found = iso(*match.groups())
         if found:

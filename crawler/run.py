@@ -45,7 +45,6 @@ def crawl_agencies(
     ``only`` restricts the crawl to those agency ids. Returns the summary; its
     ``text()`` is what ``nianbao crawl`` prints.
     """
-    global _reactor_used
     if _reactor_used:
         raise CrawlError("同一进程只能运行一次抓取（Twisted reactor 不能重启）；请在子进程中运行 nianbao crawl")
     rows = [a.as_dict() if hasattr(a, "as_dict") else dict(a) for a in agencies]

@@ -28,7 +28,7 @@ from crawler.testportal.site import Resource, Site, key
 class LoggedRequest:
     server: str  # "portal" | "offsite"
     path: str  # path and query as requested
-    status: int
+    status: int  # 0 while the answer is still being prepared (a slow page)
     bytes: int  # status line, headers and body actually written
     conditional: bool  # carried If-None-Match or If-Modified-Since
     user_agent: str
@@ -111,6 +111,10 @@ class PortalServer:
     def _record(self, entry: LoggedRequest) -> None:
         with self._lock:
             self.log.append(entry)
+
+    def _finish(self, entry: LoggedRequest, status: int, written: int) -> None:
+        with self._lock:
+            entry.status, entry.bytes = status, written
             if self._log_file:
                 self._log_file.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
                 self._log_file.flush()
@@ -133,17 +137,21 @@ class PortalServer:
 
             def do_GET(self):  # noqa: N802 - the http.server API
                 self._written = 0
+                # Logged on arrival (a request still sleeping on the slow page counts),
+                # completed with its status and size when answered.
+                entry = LoggedRequest(
+                    name, self.path, 0, 0,
+                    bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")),
+                    self.headers.get("User-Agent", ""),
+                )
+                portal._record(entry)
                 status = 500
                 try:
                     status = self._serve()
                 except (BrokenPipeError, ConnectionResetError):
                     status = getattr(self, "_status", 499)
                 finally:
-                    portal._record(LoggedRequest(
-                        name, self.path, status, self._written,
-                        bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")),
-                        self.headers.get("User-Agent", ""),
-                    ))
+                    portal._finish(entry, status, self._written)
 
             def _send(self, status: int, headers: dict[str, str], body: bytes = b"") -> int:
                 self._status = status
