@@ -155,7 +155,7 @@ class DigestContent:
         if news:
             parts.append("新增" + news)
         if c["resolved"]:
-            parts.append(f"{c['resolved']}项已整改")
+            parts.append(f"{c['resolved']}项已解决")
         if not self.changed:
             parts.insert(0, "本期无变化")
         return f"{SUBJECT_PREFIX}：" + "，".join(parts)

@@ -11,7 +11,7 @@ Finding lifecycle, keyed by fingerprint within one scope (agency, year):
 
     new ──(seen again by a later crawl)──► open
     new/open/reopened ──(a later audit of the scope no longer finds it)──► resolved
-    resolved ──(found again)──► reopened
+    resolved ──(found again)──► reopened ──(seen again by a later crawl)──► open
 
 Reviews (dismissed / confirmed, with note and name) live in their own table
 and are never touched by an audit, so a reviewer's word survives every
@@ -172,6 +172,41 @@ def m003_portal_health(db: Database) -> None:
         foreign_keys=[("run_id", "crawl_runs", "id"), ("agency_id", "agencies", "id")],
     )
     db["portal_health"].create_index(["agency_id", "id"])
+
+
+@migrations()
+def m004_finding_list_view(db: Database) -> None:
+    """The review screen of ``nianbao serve``: one row per finding, in the screen's words."""
+    db.create_view(
+        "finding_list",
+        """
+select
+  a.name as 机关,
+  a.region as 地区,
+  case a.type when 'department' then '部门' when 'government' then '政府' when 'township' then '乡镇街道' else a.type end as 类型,
+  f.year as 年度,
+  f.rule as 规则,
+  case f.severity when 'error' then '错误' when 'warning' then '警告' when 'info' then '提示' else f.severity end as 级别,
+  case f.status when 'new' then '新发现' when 'open' then '未整改' when 'resolved' then '已解决' when 'reopened' then '再次出现' else f.status end as 状态,
+  coalesce(case rv.decision when 'dismissed' then '驳回' when 'confirmed' then '确认' else rv.decision end, '未复核') as 复核,
+  f.message as 问题描述,
+  rv.note as 复核意见,
+  rv.reviewer as 复核人,
+  f.source_url as 来源链接,
+  f.report_id as 年报,
+  r.published as 发布日期,
+  date(f.first_seen, '+8 hours') as 首次发现,
+  date(f.last_seen, '+8 hours') as 最近发现,
+  date(f.resolved_at, '+8 hours') as 解决日期,
+  f.agency_id as 机关编号,
+  f.fingerprint as 指纹,
+  f.rowid as 编号
+from findings f
+left join agencies a on a.id = f.agency_id
+left join reports r on r.id = f.report_id
+left join reviews rv on rv.id = (select max(id) from reviews where reviews.fingerprint = f.fingerprint)
+""",
+    )
 
 
 def utcnow() -> str:
@@ -430,8 +465,8 @@ class Store:
                     status = "reopened"
                     self._event(item.fingerprint, "reopened", run_id, now)
                     counts["reopened"] += 1
-                elif status == "new" and crawl and run_id is not None and run_id != row["first_run_id"]:
-                    status = "open"
+                elif status in ("new", "reopened") and crawl and run_id is not None and run_id != row["last_run_id"]:
+                    status = "open"  # still there at a later crawl
                     self._event(item.fingerprint, "open", run_id, now)
                 if status in ("open", "new"):
                     counts["open"] += 1

@@ -85,7 +85,7 @@ def pub_004(context: AuditContext):
     noticed (the store keeps every version; the crawler sets the flag).
     """
     if context.content_changed:
-        since = f"（首次抓取于{context.first_seen}）" if context.first_seen else ""
+        since = f"（首次抓取于{context.first_seen[:10]}）" if context.first_seen else ""
         yield finding("PUB-004", f"年报发布后内容发生变化，与首次抓取的版本不一致{since}", {}, first_seen=context.first_seen)
 
 

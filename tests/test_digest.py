@@ -213,9 +213,9 @@ def test_later_digest_has_only_changes_resolved_and_reopened(store, smtp, tmp_pa
     messages = smtp.handler.messages()
     assert set(messages) == {"li@example.org", "wang@example.org"}  # zhao's agency did not change
     li = messages["li@example.org"]
-    assert li["Subject"] == "政府信息公开年报审核摘要：1个单位逾期发布，1项已整改"
+    assert li["Subject"] == "政府信息公开年报审核摘要：1个单位逾期发布，1项已解决"
     text = li.get_body(("plain",)).get_content()
-    assert "TAB-101" in text[text.index("三、本期已整改"):]
+    assert "TAB-101" in text[text.index("三、本期已解决"):]
     assert "TAB-102" not in text[text.index("二、"):]  # already reported last time
     assert "PUB-002" in text[text.index("一、"):text.index("二、")] and "（本期新增）" not in text
 
@@ -248,7 +248,7 @@ def test_dismissed_findings_and_no_change(store, smtp, tmp_path):
     run_digests(store, config, outbox=tmp_path / "outbox", now=T3)
     subjects = {a: m["Subject"] for a, m in smtp.handler.messages().items()}
     assert subjects["zhao@example.org"] == "政府信息公开年报审核摘要：本期无变化，1个单位未按期发布"
-    assert "本期没有新发现或已整改的问题" in smtp.handler.messages()["zhao@example.org"].get_body(("plain",)).get_content()
+    assert "本期没有新发现或已解决的问题" in smtp.handler.messages()["zhao@example.org"].get_body(("plain",)).get_content()
 
 
 @pytest.mark.parametrize("failure", ["rejected", "server down"])
