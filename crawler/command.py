@@ -7,6 +7,7 @@ not run, 2 for a usage error (bad registry, bad config, unknown --only id).
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 
@@ -32,7 +33,8 @@ def _date(ctx, param, value):
 @click.option("--only", multiple=True, metavar="ID", help="只抓取这些机关（可重复，或用逗号分隔）")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="配置文件 nianbao.toml")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="显示抓取进度")
-def crawl(registry_path, db_path, year, as_of, only, config_path, progress) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="摘要的输出格式")
+def crawl(registry_path, db_path, year, as_of, only, config_path, progress, fmt) -> None:
     """Crawl the agencies' portals for annual reports, store and audit them, and print a summary."""
     from audit.config import ConfigError, load_config
     from audit.registry import RegistryError, load_registry
@@ -68,4 +70,7 @@ def crawl(registry_path, db_path, year, as_of, only, config_path, progress) -> N
         sys.exit(1)
     finally:
         store.close()
-    click.echo(summary.text(), nl=False)
+    if fmt == "json":
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(summary.text(), nl=False)

@@ -100,17 +100,18 @@ class Page:
                 return candidate.strip()
         return ""
 
+    # Text is read with lxml directly: parsel wraps every text node in a Selector.
     @cached_property
     def visible_text(self) -> str:
-        parts = self.selector.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+        parts = self.selector.root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
         return "\n".join(p.strip() for p in parts if p.strip())
 
     @cached_property
     def content_text(self) -> str:
         """The article body's text when a known container holds it, else the whole visible text."""
         best = ""
-        for node in self.selector.xpath(CONTENT_XPATH):
-            text = " ".join(t.strip() for t in node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+        for node in self.selector.root.xpath(CONTENT_XPATH):
+            text = " ".join(t.strip() for t in node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))
             if len(text) > len(best):
                 best = text
         return best or self.visible_text
@@ -122,19 +123,27 @@ class Page:
     def headings(self) -> str:
         """Page title, breadcrumb and headings: where a column names itself."""
         parts = [self.title]
-        parts += self.selector.xpath(
+        parts += self.selector.root.xpath(
             "//h1//text() | //*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location')"
             " or contains(@class,'lmmc')]//text()"
-        ).getall()
+        )
         return " ".join(p.strip() for p in parts if p and p.strip())
 
     def links(self) -> list[Link]:
         """Every link of the page and of markup hidden in scripts, with the date written beside it."""
+        return list(self._links)
+
+    @cached_property
+    def _links(self) -> tuple[Link, ...]:
         found: list[Link] = []
         seen: set[str] = set()
-        for selector in [self.selector, *(Selector(text=f, type="html") for f in self.extra_fragments if f.strip())]:
-            for anchor in selector.xpath("//a[@href]"):
-                href = (anchor.attrib.get("href") or "").strip()
+        roots = [self.selector.root] + [Selector(text=f, type="html").root for f in self.extra_fragments if f.strip()]
+        for root in roots:
+            if not hasattr(root, "iter"):
+                continue
+            # lxml directly: parsel's per-call Selector objects cost more than the parsing itself here.
+            for anchor in root.iter("a"):
+                href = (anchor.get("href") or "").strip()
                 if not href or href.lower().startswith(_SKIP_SCHEMES):
                     continue
                 try:
@@ -143,15 +152,13 @@ class Page:
                     continue
                 if urlsplit(absolute).scheme not in ("http", "https"):
                     continue
-                text = (anchor.attrib.get("title") or "").strip() or " ".join(
-                    t.strip() for t in anchor.xpath(".//text()").getall() if t.strip()
-                )
+                text = (anchor.get("title") or "").strip() or " ".join(anchor.text_content().split())
                 key = f"{absolute}#{fragment}|{text}"
                 if key in seen:
                     continue
                 seen.add(key)
                 found.append(Link(absolute, text, fragment, _date_beside(anchor)))
-        return found
+        return tuple(found)
 
     def attachments(self) -> list[tuple[Link, str]]:
         """(link, extension) for PDF/DOC/DOCX/WPS links, best format first, in page order otherwise."""
@@ -159,21 +166,31 @@ class Page:
         return sorted(found, key=lambda item: ATTACHMENT_EXTENSIONS.index(item[1]))
 
 
-def _date_beside(anchor: Selector) -> str | None:
-    """The date in the small list item (li, tr, dd, p, parent) that holds the link.
+ITEM_TAGS = ("li", "tr", "dd", "p")
+
+
+def _date_beside(anchor) -> str | None:
+    """The date in the small list item (li, tr, dd, p, else the parent) that holds the link.
 
     Text outside the link is read first, so a date inside a title does not win
     over the date column beside it."""
-    for xpath in ("ancestor::li[1]", "ancestor::tr[1]", "ancestor::dd[1]", "ancestor::p[1]", ".."):
-        nodes = anchor.xpath(xpath)
-        if not nodes:
-            continue
-        item = nodes[0]
-        whole = " ".join(t.strip() for t in item.xpath(".//text()").getall() if t.strip())
+    items = []
+    for tag in ITEM_TAGS:
+        item = next(anchor.iterancestors(tag), None)
+        if item is not None:
+            items.append(item)
+    parent = anchor.getparent()
+    if parent is not None:
+        items.append(parent)
+    for item in items:
+        whole = " ".join(item.text_content().split())
         if len(whole) > 200:
             continue  # a layout block, not a list item
-        outside = " ".join(t.strip() for t in item.xpath(".//text()[not(ancestor::a)]").getall() if t.strip())
-        found = find_date(outside) or find_date(whole)
+        outside = " ".join(
+            t.strip() for t in item.itertext() if t.strip()
+        )
+        link_text = " ".join(anchor.text_content().split())
+        found = find_date(outside.replace(link_text, " ", 1)) or find_date(whole)
         if found:
             return found
     return None

@@ -73,6 +73,7 @@ def crawl_agencies(
     summary.response_bytes = int(stats.get("downloader/response_bytes", 0))
     summary.not_modified = int(stats.get("downloader/response_status_count/304", 0))
     summary.reused = int(stats.get("nianbao/reused_without_request", 0))
+    summary.crawl_seconds = round(float(stats.get("elapsed_time_seconds", 0.0)), 3)
 
     from crawler.results import settle
 
@@ -98,6 +99,11 @@ def _run_reactor(store, rows, years, run_id, options, progress):
 
     cache_dir = (store.path.parent / "httpcache") if not options.cache_dir else options.cache_dir
     process = CrawlerProcess(scrapy_settings(options, cache_dir))
+    # Scrapy sets its loggers to DEBUG and filters at the handler, so every debug
+    # call (Scrapy's, and pdfminer's while reports are read) still builds a record.
+    level = options.log_level.upper()
+    logging.getLogger().setLevel(level)
+    logging.getLogger("scrapy").setLevel(level)
     crawler = process.create_crawler(AnnualReportSpider)
     failures = []
     deferred = process.crawl(

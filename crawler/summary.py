@@ -38,7 +38,8 @@ class CrawlSummary:
     not_modified: int = 0  # 304 answers to conditional requests
     reused: int = 0  # stored copies reused without a request
     errors: list[str] = field(default_factory=list)  # problems of the crawl itself (audit crashes, …)
-    seconds: float = 0.0
+    crawl_seconds: float = 0.0  # the reactor's part: fetching and storing
+    seconds: float = 0.0  # the whole run, audits included
 
     @property
     def health_problems(self) -> list[dict]:

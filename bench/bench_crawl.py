@@ -1,0 +1,171 @@
+"""Crawl benchmark on the local test portals (``crawler.testportal``), measured on the server side.
+
+    .venv/bin/python bench/bench_crawl.py [--repeat 5]
+
+Prints:
+
+1. the cost of a first crawl of all test portals and of an unchanged
+   re-crawl right after it: requests and bytes the portals served
+   (goal: the re-crawl moves at most 10% of the first crawl's bytes);
+2. pages per second of ``nianbao crawl`` on the four healthy portals
+   (TRS, Hanweb, gkmlpt, home-grown) against a bare Scrapy spider fetching
+   the same URL list with the same settings, and the overhead ratio
+   (goal: at most 1.3x). Both figures are Scrapy's own elapsed time of the
+   crawl (spider opened to closed), the median of ``--repeat`` runs. It is
+   measured twice: on ``--copies`` copies of the portals (each its own
+   server), where the download slot stays busy and the ratio is the
+   crawler's per-page overhead; and on a single copy, where the crawl is
+   latency-bound (home page → section → column → pages → reports →
+   attachments, one hop after another) while the bare spider gets every URL
+   at once — that ratio measures the discovery chain, not overhead.
+
+Every crawl runs in a child process (the Twisted reactor cannot restart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+YEAR = 2025
+AS_OF = "2026-06-01"
+HEALTHY = ["shengtai", "xian", "caizheng", "zhen"]
+
+
+def nianbao_crawl(workdir: Path, *extra: str) -> dict:
+    command = [
+        sys.executable, "-m", "audit.cli", "crawl", "--agencies", str(workdir / "agencies.csv"), "--db", str(workdir / "nianbao.db"),
+        "--year", str(YEAR), "--as-of", AS_OF, "--config", str(workdir / "nianbao.toml"), "--format", "json", "--no-progress", *extra,
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def bare_crawl(workdir: Path, urls: list[str]) -> dict:
+    spec = workdir / "bare.json"
+    spec.write_text(json.dumps({"urls": urls, "config": str(workdir / "nianbao.toml")}), encoding="utf-8")
+    result = subprocess.run([sys.executable, __file__, "--bare", str(spec)], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bare_main(spec_path: str) -> None:
+    """A plain Scrapy spider: the same settings, none of nianbao's middlewares, pipeline or parsing."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    from audit.config import load_config
+    from crawler.options import crawl_options
+    from crawler.settings import scrapy_settings
+
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    settings = scrapy_settings(crawl_options(load_config(spec["config"])), None)
+    settings.update(DOWNLOADER_MIDDLEWARES={}, ITEM_PIPELINES={}, HTTPCACHE_ENABLED=False, LOG_LEVEL="ERROR")
+
+    class BareSpider(scrapy.Spider):
+        name = "bare"
+
+        async def start(self):
+            for url in spec["urls"]:
+                yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+
+        def parse(self, response):
+            return None
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(BareSpider)
+    process.crawl(crawler)
+    process.start()
+    stats = crawler.stats.get_stats()
+    print(json.dumps({"seconds": stats.get("elapsed_time_seconds", 0.0), "responses": stats.get("response_received_count", 0)}))
+
+
+def served(log) -> tuple[int, int]:
+    return len(log), sum(entry.bytes for entry in log)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--copies", type=int, default=8, help="portal servers for the throughput figure")
+    parser.add_argument("--bare", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare:
+        bare_main(args.bare)
+        return
+
+    from crawler.testportal import PortalServer, write_config, write_registry  # noqa: F811
+
+    with PortalServer(year=YEAR) as portals, tempfile.TemporaryDirectory() as tmp:
+        # 1. First crawl and unchanged re-crawl of every test portal.
+        work = Path(tmp) / "recrawl"
+        work.mkdir()
+        write_registry(work / "agencies.csv", portals)
+        write_config(work / "nianbao.toml")
+        mark = portals.mark()
+        first = nianbao_crawl(work)
+        first_requests, first_bytes = served(portals.since(mark))
+        mark = portals.mark()
+        second = nianbao_crawl(work)
+        second_requests, second_bytes = served(portals.since(mark))
+        print(f"Test portals: {len(portals.site.agencies)} agencies, year {YEAR}")
+        print(f"  first crawl     {first_requests:4d} requests  {first_bytes / 1024:8.1f} KB served  "
+              f"({first['reports_new']} reports stored, {len(first['failures'])} failures)")
+        print(f"  unchanged again {second_requests:4d} requests  {second_bytes / 1024:8.1f} KB served  "
+              f"({second['not_modified']} answered 304, {second['reused']} stored copies reused, {second['reports_changed']} changed)")
+        print(f"  re-crawl / first crawl: requests {second_requests / first_requests:.0%}, bytes {second_bytes / first_bytes:.1%} (goal <= 10%)")
+
+        # 2. Throughput against bare Scrapy on the same URLs.
+        throughput(portals, [portals], Path(tmp) / "single", args.repeat, "1 copy, latency-bound")
+    servers = [PortalServer(year=YEAR) for _ in range(args.copies)]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            throughput(servers[0], servers, Path(tmp), args.repeat, f"{args.copies} copies, throughput-bound")
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def throughput(first, servers, base: Path, repeat: int, label: str) -> None:
+    from audit.registry import write_registry as write_rows
+    from crawler.testportal import write_config
+
+    rows = [
+        {**row, "id": f"{row['id']}-{number}"}
+        for number, server in enumerate(servers)
+        for row in server.agencies()
+        if row["id"] in HEALTHY
+    ]
+    ours, bare, pages = [], [], 0
+    for run in range(repeat):
+        work = base / f"run{run}"
+        work.mkdir(parents=True)
+        write_rows(work / "agencies.csv", rows)
+        write_config(work / "nianbao.toml")
+        marks = [server.mark() for server in servers]
+        summary = nianbao_crawl(work)
+        urls = [
+            server.base_url + entry.path
+            for server, mark in zip(servers, marks)
+            for entry in server.since(mark)
+            if entry.path != "/robots.txt"
+        ]
+        pages = len(urls)
+        ours.append(summary["crawl_seconds"])
+        bare.append(bare_crawl(work, urls)["seconds"])
+    ours_s, bare_s = statistics.median(ours), statistics.median(bare)
+    print(f"Throughput, {len(rows)} healthy agencies ({label}): {pages} pages, median of {repeat} runs")
+    print(f"  nianbao crawl   {ours_s:6.3f} s  {pages / ours_s:7.1f} pages/s")
+    print(f"  bare Scrapy     {bare_s:6.3f} s  {pages / bare_s:7.1f} pages/s")
+    print(f"  overhead ratio  {ours_s / bare_s:.2f}x (goal <= 1.3x)")
+
+
+if __name__ == "__main__":
+    main()
