@@ -35,9 +35,10 @@ logger = logging.getLogger("nianbao.crawl")
 
 
 def host_of(url: str) -> str:
-    """Host and explicit port, lower-cased: the unit of "the agency's own site"."""
+    """Host and explicit port, lower-cased, without a leading "www.": the unit of
+    "the agency's own site" (portals redirect between www.x.gov.cn and x.gov.cn)."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").lower().removeprefix("www.")
     return f"{host}:{parts.port}" if parts.port else host
 
 

@@ -71,7 +71,7 @@ def crawl_options(config: Config | None) -> CrawlOptions:
                 isinstance(v, list) and all(isinstance(h, str) for h in v) for v in value.values()
             ):
                 raise ConfigError('[crawl.hosts] 应写作 机关编号 = ["主机名", ...]')
-            options.hosts = {str(k): [h.strip().lower() for h in v] for k, v in value.items()}
+            options.hosts = {str(k): [h.strip().lower().removeprefix("www.") for h in v] for k, v in value.items()}
             continue
         if isinstance(default, bool):
             if not isinstance(value, bool):

@@ -71,19 +71,20 @@ def test_bad_crawl_settings_are_refused_in_chinese(crawl, message):
 
 def test_extra_hosts_and_numbers():
     parsed = options(hosts={"a1": ["Files.Example.gov.cn"]}, download_delay=0, max_download_mb=2)
+    assert options(hosts={"a1": ["WWW.example.gov.cn"]}).hosts == {"a1": ["example.gov.cn"]}
     assert parsed.hosts == {"a1": ["files.example.gov.cn"]}
     assert parsed.download_delay == 0.0 and parsed.max_download_bytes == 2 * 1024 * 1024
 
 
 # ---------------------------------------------------------------- hosts
 def test_host_includes_an_explicit_port():
-    assert host_of("http://WWW.Example.gov.cn/a") == "www.example.gov.cn"
+    assert host_of("http://WWW.Example.gov.cn/a") == host_of("https://example.gov.cn/b") == "example.gov.cn"
     assert host_of("http://127.0.0.1:8080/a") == "127.0.0.1:8080"
 
 
 def test_requests_and_redirects_to_other_hosts_are_refused():
     middleware = AgencyHostsMiddleware()
-    own = {"www.example.gov.cn"}
+    own = {"example.gov.cn"}
     assert middleware.process_request(Request("http://www.example.gov.cn/x", meta={"agency_hosts": own})) is None
     assert middleware.process_request(Request("http://elsewhere.example.com/x")) is None  # robots.txt and such: no agency
     redirected = Request("http://elsewhere.example.com/x", meta={"agency_hosts": own, "redirect_urls": ["http://www.example.gov.cn/moved"]})
@@ -94,7 +95,7 @@ def test_requests_and_redirects_to_other_hosts_are_refused():
 
 # ---------------------------------------------------------------- health and choice
 def ledger(**values) -> AgencyLedger:
-    state = AgencyLedger(agency=AGENCY, hosts={"www.example.gov.cn"}, finished=True)
+    state = AgencyLedger(agency=AGENCY, hosts={"example.gov.cn"}, finished=True)
     for key, value in values.items():
         setattr(state, key, value)
     return state
@@ -217,3 +218,19 @@ def test_crawl_agencies_interface_only_and_one_reactor_per_process(tmp_path):
     assert data["text"].startswith("抓取完成（第 1 次运行，2025 年度，截至 2026-06-01）")
     assert "不能重启" in data["again"]
     assert not [path for path in requested if path.startswith(("/trs/", "/hanweb/", "/gkmlpt/"))]  # --only
+
+
+def test_a_years_sub_column_is_read_as_a_list_not_as_a_report():
+    from crawler.pages import Page
+    from crawler.spiders.annual_reports import AnnualReportSpider
+
+    spider = AnnualReportSpider(agencies=[AGENCY], years=[2025], options=options())
+    year_column = Page("http://www.example.gov.cn/gknb/2025/index.html", (
+        "<html><body><ul><li><a href='a.html'>示例县统计局2025年政府信息公开工作年度报告</a></li>"
+        "<li><a href='b.html'>示例县民政局2025年政府信息公开工作年度报告</a></li></ul></body></html>").encode())
+    report_page = Page("http://www.example.gov.cn/gknb/2025/a.html", (
+        "<html><body><img src='table.png'><a href='../2024/a.html'>上一篇：示例县统计局2024年政府信息公开工作年度报告</a>"
+        "<a href='../2023/a.html'>示例县统计局2023年政府信息公开工作年度报告</a></body></html>").encode())
+    link = candidate("http://www.example.gov.cn/gknb/2025/", "2025年年报", 1)
+    assert spider._is_sub_list(year_column, link)
+    assert not spider._is_sub_list(report_page, candidate("http://www.example.gov.cn/gknb/2025/a.html", "年报", 1))

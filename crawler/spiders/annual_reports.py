@@ -287,7 +287,7 @@ class AnnualReportSpider(scrapy.Spider):
             candidate.published, candidate.published_source = choose_date(page.metas, page.visible_text, candidate.list_date, url)
             attachments = self._attachments(state, page)
             markers = page.marker_count()
-            if markers < 2 and not attachments and self._is_sub_list(page):
+            if markers < 2 and not attachments and self._is_sub_list(page, candidate):
                 # A year's sub-column (e.g. "2023年年报" listing every department's report), not a report.
                 del state.candidates[candidate.url]
                 return self._read_listing(state, final_url, body, {"column": True, "depth": 0}, None)
@@ -323,9 +323,14 @@ class AnnualReportSpider(scrapy.Spider):
         found.sort(key=lambda item: 0 if any(word in item[1] or word in item[0] for word in REPORT_WORDS_IN_FILES) else 1)
         return found[: self.options.max_attachments]
 
-    def _is_sub_list(self, page: Page) -> bool:
-        strong = [link for link in page.links() if (kind := classify_title(link.text)).kind == "report" and kind.strong]
-        return len(strong) >= 2
+    def _is_sub_list(self, page: Page, candidate: Candidate) -> bool:
+        """A page listing several reports of the candidate's year (a year's sub-column),
+        not a report page with 上一篇/下一篇 links to other years."""
+        same_year = {
+            link.url for link in page.links()
+            if link.url != candidate.url and (kind := classify_title(link.text)).kind == "report" and kind.year == candidate.year
+        }
+        return len(same_year) >= 2
 
     # ------------------------------------------------------------ failures
     @_settles
