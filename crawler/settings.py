@@ -35,6 +35,7 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "zh-CN,zh;q=0.9",
 }
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the spider logs every failure itself, in Chinese, with its URL
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 LOG_LEVEL = "WARNING"
 
