@@ -1,4 +1,5 @@
-"""``nianbao crawl``: crawl every agency of the registry, store, audit, print a summary.
+"""``nianbao crawl``: crawl every agency of the registry, store, audit, print a summary
+(``--format json``: the summary's fields, as stored in ``crawl_runs.stats``).
 
 Exit status: 0 when the crawl ran (whatever it found: findings and portal
 problems are in the summary and the database), 1 when the crawl itself could
