@@ -20,7 +20,7 @@ from crawler.testportal.server import LoggedRequest, PortalServer, serve_portals
 from crawler.testportal.site import ExpectedReport
 
 # Crawl settings for portals on this machine: no politeness delays, short
-# timeouts (the slow page sleeps 4 s), a 1 MB size limit (the big file is 3 MB).
+# timeouts (the slow page sleeps 6 s), a 1 MB size limit (the big file is 3 MB).
 FAST_CRAWL = {
     "contact": "nianbao-tests@example.org",
     "download_delay": 0.0,
@@ -29,7 +29,7 @@ FAST_CRAWL = {
     "autothrottle_max_delay": 0.2,
     "autothrottle_target_concurrency": 8.0,
     "concurrent_per_domain": 8,
-    "download_timeout": 1.5,
+    "download_timeout": 2.5,
     "retry_times": 1,
     "retry_backoff": 0.05,
     "max_download_mb": 1.0,

@@ -43,7 +43,7 @@ from crawler.testportal.chrome import e, footer, menu, report_body
 from crawler.testportal.files import broken_pdf, report_docx, report_pdf
 
 HUGE_SIZE = 3 * 1024 * 1024
-SLOW_SECONDS = 4.0
+SLOW_SECONDS = 6.0
 
 
 @dataclass
