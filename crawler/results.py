@@ -59,10 +59,12 @@ def portal_health(state: AgencyLedger) -> tuple[str, str]:
     failures = state.failures()
     if failures:
         notes.append("年报链接或附件无法获取：" + "、".join(f"{url}（{error}）" for url, error in failures[:5]))
-    if not state.column_found:
+    if not state.finished:
+        status = "list_unreachable"  # some of its pages were never read
+    elif not state.column_found:
         if entry_url in state.robots_refused or (state.robots_refused and not page_errors):
             status = "robots_disallowed"
-        elif state.entry_error or not state.finished:
+        elif state.entry_error:
             status = "list_unreachable"
             notes.insert(0, f"登记的网址 {entry_url} 无法访问")
         else:
@@ -115,6 +117,8 @@ def settle(
         if store.report(agency["id"], year) is not None:
             continue  # an earlier crawl stored it; this crawl's trouble shows in the health record
         summary.missing.append(agency["id"])
+        if not state.finished:
+            continue  # interrupted before its lists were read: absence proves nothing (no PUB-001)
         try:
             findings, counts = audit_missing_report(
                 store, agency, year, config=config, as_of=as_of, run_id=run_id, fetch_error=fetch_error

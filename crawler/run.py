@@ -86,7 +86,8 @@ def crawl_agencies(
             logger.exception("处理 %s 的抓取结果时出错", row["id"])
             summary.errors.append(f"处理 {row['id']} 的抓取结果时出错：{exc}")
     summary.seconds = round(time.monotonic() - started, 2)
-    store.finish_run(run_id, summary.as_dict())
+    interrupted = summary.agencies_crawled < summary.agencies_total
+    store.finish_run(run_id, summary.as_dict(), status="interrupted" if interrupted else "finished")
     return summary
 
 

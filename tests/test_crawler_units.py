@@ -111,7 +111,7 @@ def test_portal_health_statuses():
     assert portal_health(ledger(**found)) == ("ok", "")
     status, detail = portal_health(ledger(**found, offsite=[("http://other.example.com/r.html", "list")]))
     assert status == "offsite" and "http://other.example.com/r.html" in detail
-    assert portal_health(ledger(**found, finished=False))[1].startswith("抓取未完成")
+    assert portal_health(ledger(**found, finished=False)) == ("list_unreachable", "抓取未完成（运行被中断）")
 
 
 def candidate(url, title, order, **outcome) -> Candidate:
@@ -234,3 +234,24 @@ def test_a_years_sub_column_is_read_as_a_list_not_as_a_report():
     link = candidate("http://www.example.gov.cn/gknb/2025/", "2025年年报", 1)
     assert spider._is_sub_list(year_column, link)
     assert not spider._is_sub_list(report_page, candidate("http://www.example.gov.cn/gknb/2025/a.html", "年报", 1))
+
+
+def test_an_interrupted_agency_gets_no_pub001_but_a_health_note(tmp_path):
+    from datetime import date
+
+    from audit.pipeline import ReportCache
+    from audit.store import Store
+    from crawler.results import settle
+
+    store = Store(tmp_path / "nianbao.db")
+    store.upsert_agencies([AGENCY, {**AGENCY, "id": "a2"}])
+    run_id = store.start_run("crawl", 2025, "2026-06-01")
+    summary = CrawlSummary(run_id=run_id, year=2025, as_of="2026-06-01")
+    for agency_id, finished in (("a1", False), ("a2", True)):
+        state = AgencyLedger(agency={**AGENCY, "id": agency_id}, hosts={"example.gov.cn"}, finished=finished, column_found=True)
+        settle(store, state, summary, year=2025, years=[2025, 2024], as_of=date(2026, 6, 1), config=Config(), run_id=run_id, cache=ReportCache(store))
+    assert {row["agency_id"] for row in store.findings(rule="PUB-001")} == {"a2"}
+    health = {row["agency_id"]: row for row in store.health(run_id)}
+    assert health["a1"]["status"] == "list_unreachable" and health["a1"]["detail"].startswith("抓取未完成")
+    assert health["a2"]["status"] == "no_reports"
+    assert summary.missing == ["a1", "a2"]
