@@ -111,7 +111,11 @@ def main() -> None:
         write_config(work / "nianbao.toml")
         mark = portals.mark()
         first = nianbao_crawl(work)
-        first_requests, first_bytes = served(portals.since(mark))
+        first_log = portals.since(mark)
+        first_requests, first_bytes = served(first_log)
+        # What the server pushes of the oversized file before the crawler's abort reaches it
+        # depends on timing; the ratio is also given without it.
+        _, first_bytes_no_big = served([e for e in first_log if not e.path.endswith("scan.pdf")])
         mark = portals.mark()
         second = nianbao_crawl(work)
         second_requests, second_bytes = served(portals.since(mark))
@@ -120,7 +124,8 @@ def main() -> None:
               f"({first['reports_new']} reports stored, {len(first['failures'])} failures)")
         print(f"  unchanged again {second_requests:4d} requests  {second_bytes / 1024:8.1f} KB served  "
               f"({second['not_modified']} answered 304, {second['reused']} stored copies reused, {second['reports_changed']} changed)")
-        print(f"  re-crawl / first crawl: requests {second_requests / first_requests:.0%}, bytes {second_bytes / first_bytes:.1%} (goal <= 10%)")
+        print(f"  re-crawl / first crawl: requests {second_requests / first_requests:.0%}, bytes {second_bytes / first_bytes:.1%} "
+              f"({second_bytes / first_bytes_no_big:.1%} without the oversized file's partial transfer; goal <= 10%)")
 
         # 2. Throughput against bare Scrapy on the same URLs.
         throughput(portals, [portals], Path(tmp) / "single", args.repeat, "1 copy, latency-bound")

@@ -226,7 +226,8 @@ def test_changed_report_keeps_both_versions_and_gets_pub004(crawled):
 
 def test_unchanged_recrawl_costs_at_most_a_tenth_of_the_bytes(crawled):
     changed = f"t{YEAR + 1}0120_5911420"
-    first = sum(entry.bytes for entry in crawled.first_log)
+    # Not counted: what the server pushed of the oversized file before the abort reached it (timing).
+    first = sum(entry.bytes for entry in crawled.first_log if not entry.path.endswith("scan.pdf"))
     second = sum(entry.bytes for entry in crawled.second_log if changed not in entry.path)
     assert second <= first * 0.10, (second, first)
     assert len(crawled.second_log) < len(crawled.first_log)
