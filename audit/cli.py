@@ -166,7 +166,7 @@ def list_rules(fmt: str) -> None:
 @main.command()
 @click.option("--workdir", type=click.Path(file_okay=False), default="var/demo", show_default=True)
 def demo(workdir: str) -> None:
-    """Run the main job end to end on the bundled sample reports."""
+    """Run the whole job (crawl, audit, digests, CSV) on the bundled demo portals."""
     from pathlib import Path
 
     from audit.demo import run_demo

@@ -25,12 +25,18 @@ _CN_YEAR = re.compile(r"[〇○零Ｏ一二三四五六七八九]{4}(?=\s*年)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(年度?|\)|）)?")
 
 REPORT_WORDS = ("年度报告", "年报", "年度工作报告")
-# Words that mark a look-alike even when 年度报告/年报 and a year are present.
-LOOKALIKE_WORDS = (
+# Words that mark a look-alike even when 年度报告/年报 and a year are present:
+# notices, interpretations and reviews about the report, never a report itself.
+FORM_WORDS = (
     "年度报表", "网站工作", "政府工作报告", "通知", "通报", "编制", "报送", "做好", "开展", "征集", "培训",
-    "解读", "图解", "一图读懂", "问答", "检查", "评估", "评议", "考核", "测评", "工作要点", "工作方案",
-    "工作总结", "统计公报", "决算", "预算", "法治政府", "法治建设", "营商环境", "安全生产", "社会责任",
-    "履职", "党建", "审计", "环境状况", "征求意见", "公示", "目录", "指南",
+    "解读", "图解", "一图读懂", "问答", "检查", "评估", "评议", "考核", "测评", "征求意见", "公示", "目录", "指南",
+)
+# Other yearly reports' topics. They are also words of agency names (审计局,
+# 安全生产监督管理局, 营商环境建设局), so they mark a look-alike only in a title
+# that does not say 信息公开/政务公开.
+TOPIC_WORDS = (
+    "工作要点", "工作方案", "工作总结", "统计公报", "决算", "预算", "法治政府", "法治建设", "营商环境", "安全生产",
+    "社会责任", "履职", "党建", "审计", "环境状况",
 )
 STRONG_WORDS = ("信息公开", "政务公开")
 
@@ -73,13 +79,14 @@ def classify_title(title: str | None) -> TitleClass:
         if "政府工作报告" in text:
             return TitleClass("lookalike", title_year(text), reason="政府工作报告")
         return TitleClass("other", reason="no report word")
-    for word in LOOKALIKE_WORDS:
+    strong = any(word in text for word in STRONG_WORDS)
+    for word in FORM_WORDS + (() if strong else TOPIC_WORDS):
         if word in text:
             return TitleClass("lookalike", title_year(text), reason=word)
     year = title_year(text)
     if year is None:
         return TitleClass("other", reason="no year")
-    return TitleClass("report", year, strong=any(word in text for word in STRONG_WORDS))
+    return TitleClass("report", year, strong=strong)
 
 
 def column_score(text: str | None) -> int:

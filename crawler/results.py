@@ -43,6 +43,10 @@ def choose_candidate(state: AgencyLedger, year: int) -> Candidate | None:
     return max(candidates, key=rank)
 
 
+# Portal states in which the crawl could not see the column's contents.
+UNREADABLE_PORTAL = ("list_unreachable", "robots_disallowed", "column_not_found")
+
+
 def portal_health(state: AgencyLedger) -> tuple[str, str]:
     """(status, detail in Chinese) of the agency's portal in this crawl."""
     notes = []
@@ -119,6 +123,10 @@ def settle(
         summary.missing.append(agency["id"])
         if not state.finished:
             continue  # interrupted before its lists were read: absence proves nothing (no PUB-001)
+        if candidate is None and portal_health(state)[0] in UNREADABLE_PORTAL:
+            # We could not read the column, so we cannot say the report is
+            # missing: the portal's health record says what went wrong.
+            continue
         try:
             findings, counts = audit_missing_report(
                 store, agency, year, config=config, as_of=as_of, run_id=run_id, fetch_error=fetch_error

@@ -18,11 +18,16 @@ def pub_001(context: AuditContext):
 
     Basis: 条例 art. 49 (departments by 31 January, a government's own report
     by 31 March of the next year; towns by local rule). Judged by the crawler
-    for each agency in the registry, as of ``--as-of`` (default: today).
+    for each agency in the registry, as of ``--as-of`` (default: today), and
+    only when the crawl could read the agency's report column: an unreachable
+    portal, a robots.txt refusal or a column not found is a portal-health
+    problem, not proof that nothing was published.
     """
     deadline = _deadline(context)
     if deadline is None or context.as_of is None or context.as_of <= deadline:
         return
+    if context.fetch_error:
+        return  # a report link was found but failed: that is PUB-005, not a missing report
     kind = AGENCY_TYPE_LABELS[context.agency_type]
     yield finding(
         "PUB-001",

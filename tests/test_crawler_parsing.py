@@ -50,6 +50,10 @@ def reports_in(found, year: int | None = None) -> dict[str, tuple[int, str | Non
         ("2023 年 政务公开工作年度报告", 2023, True),
         ("2023年度报告", 2023, False),
         ("示例镇2022年年报", 2022, False),
+        # Agency names that contain another yearly report's topic are still reports.
+        ("示例县审计局2023年政府信息公开工作年度报告", 2023, True),
+        ("示例市安全生产监督管理局2023年政府信息公开年报", 2023, True),
+        ("示例市营商环境建设局二〇二三年政府信息公开工作年度报告", 2023, True),
     ],
 )
 def test_report_titles_give_their_year(title, year, strong):
@@ -68,6 +72,8 @@ def test_report_titles_give_their_year(title, year, strong):
         "2023年度政府信息公开工作年度报告解读",
         "一图读懂示例县2023年政府信息公开年报",
         "示例区2023年法治政府建设年度报告",
+        "示例县2023年度审计工作年度报告",
+        "示例市2023年安全生产工作年度报告",
     ],
 )
 def test_lookalikes_are_skipped(title):

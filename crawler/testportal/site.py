@@ -410,6 +410,34 @@ def county(site: Site) -> None:
     site.add(f"/county/zrzy/gknb/P0{y + 1}0110.pdf", Resource(broken_pdf(), "application/pdf"))
     site.expected["ziranziyuan"] = {y: ExpectedReport(f"{y + 1}-01-10", "list", "pdf", f"P0{y + 1}0110.pdf")}
 
+    # Reports that are published and read well but break the rules: what the audit is for.
+    owner = "示例县市场监督管理局"
+    site.agency("shichang", owner, "department", "示例县", "/county/scjg/gknb/index.html")
+    late = SampleReport(agency=owner, year=y, published=f"{y + 1}-02-16", fee_statement="本年度无其他需要报告的事项。")
+    late.table3["granted"][0] += 2  # 予以公开 自然人 2 too many: its row adds up, its columns do not (TAB-102)
+    late.table3["granted"][6] += 2
+    site.add("/county/scjg/gknb/index.html", page(owner, "政府信息公开年报", [("report.html", report_title(owner, y), f"{y + 1}-02-16")]), **static)
+    site.add("/county/scjg/gknb/report.html", _plain_report(late), **static)
+    site.expected["shichang"] = {y: ExpectedReport(f"{y + 1}-02-16", "label:发布日期", "html", "report.html")}
+
+    owner = "示例县审计局"
+    site.agency("shenji", owner, "department", "示例县", "/county/sjj/gknb/index.html")
+    current, earlier = reports(owner, y, f"{y + 1}-01-18", f"{y}-01-16")
+    current.table3["carried_over"] = [0] * 7  # last year's report carried 4 + 1 forward (YR-001)
+    current.table3["new_received"] = [43, 6, 0, 1, 2, 1, 53]  # keeps this year's own 一 + 二 = 三（七） + 四
+    current.table3["granted"][1:6] = [None] * 5  # five cells left blank (TAB-002)
+    current.intro_received = "全年主动公开信息16条，其中政策文件13条，工作动态6条。"  # 19 > 16 (TXT-002)
+    site.add("/county/sjj/gknb/index.html", page(owner, "政府信息公开年报", [
+        ("report.html", report_title(owner, y), f"{y + 1}-01-18"),
+        ("report_prev.html", report_title(owner, y - 1), f"{y}-01-16"),
+    ]), **static)
+    site.add("/county/sjj/gknb/report.html", _plain_report(current), **static)
+    site.add("/county/sjj/gknb/report_prev.html", _plain_report(earlier), **static)
+    site.expected["shenji"] = {
+        y: ExpectedReport(f"{y + 1}-01-18", "label:发布日期", "html", "report.html"),
+        y - 1: ExpectedReport(f"{y}-01-16", "label:发布日期", "html", "report_prev.html"),
+    }
+
 
 class EarlierReport(SampleReport):
     """A previous year's report, in other words than this year's (so YR-003 stays quiet)."""
