@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_crawl.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
