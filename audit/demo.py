@@ -40,5 +40,5 @@ def run_demo(workdir: Path, today: date | None = None) -> int:
             year=year,
             as_of=as_of,
         )
-    print(f"\n再次运行 make demo 会做一次增量抓取：未变化的年报不再下载，摘要只报告变化。")
+    print("\n再次运行 make demo 会做一次增量抓取：未变化的年报不再下载，摘要只报告变化。")
     return status

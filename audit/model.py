@@ -118,6 +118,18 @@ TABLE3_RESULT_LEAVES = tuple(
     if k not in ("new_received", "carried_over", "processed_total", "carried_forward")
 )
 
+TABLE3_OTHER_SUBROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
+
+
+def table3_result_leaves(table3: dict) -> list[str]:
+    """The rows whose sum is 三（七）总计 in this table: the 21 leaves of the 2021
+    format, with the 2019 format's single （六）其他处理 row in place of its
+    three sub-rows when the report uses it."""
+    if TABLE3_OLD_OTHER_ROW not in table3:
+        return list(TABLE3_RESULT_LEAVES)
+    return [k for k in TABLE3_RESULT_LEAVES if k not in TABLE3_OTHER_SUBROWS] + [TABLE3_OLD_OTHER_ROW]
+
+
 # ---------------------------------------------------------------- table 4
 TABLE4_COLUMNS: dict[str, str] = {
     "upheld": "结果维持",

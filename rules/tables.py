@@ -18,6 +18,7 @@ from audit.model import (
     TABLE3_RESULT_LEAVES,
     TABLE3_ROWS,
     TABLE4_GROUPS,
+    table3_result_leaves,
 )
 from rules.common import TABLE_TITLES, column_label, fmt, is_number, row_label
 
@@ -28,7 +29,6 @@ TABLE_NAMES = {
 }
 # Problems of these kinds explain a row's missing values better than "blank".
 _ROW_READING_PROBLEMS = ("ambiguous_split", "row_missing")
-_OTHER_ROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
 COLLAPSE_ROWS = 5  # this many rows blank in the same (not all) columns make one finding
 
 
@@ -41,11 +41,10 @@ def _rows(report, table: str):
     """(row key, {column: value}) for the rows the report's format has."""
     data = getattr(report, table)
     if table == "table3":
-        old = TABLE3_OLD_OTHER_ROW in data
-        for key in list(TABLE3_ROWS) + ([TABLE3_OLD_OTHER_ROW] if old else []):
-            if old and key in _OTHER_ROWS:
-                continue
-            yield key, data[key]
+        leaves = set(table3_result_leaves(data))
+        for key in [*TABLE3_ROWS, TABLE3_OLD_OTHER_ROW]:
+            if key in data and (key in leaves or key not in TABLE3_RESULT_LEAVES):
+                yield key, data[key]
     elif table == "table2":
         for key, (_, columns, _) in TABLE2_ROWS.items():
             yield key, {c: data[key].get(c) for c in columns}
@@ -194,8 +193,7 @@ def tab_102(context: AuditContext):
     report = context.report
     if not _readable(context, "table3"):
         return
-    old = TABLE3_OLD_OTHER_ROW in report.table3
-    leaves = [k for k in TABLE3_RESULT_LEAVES if not (old and k in _OTHER_ROWS)] + ([TABLE3_OLD_OTHER_ROW] if old else [])
+    leaves = table3_result_leaves(report.table3)
     for column in TABLE3_COLUMNS:
         values = [_t3(report, k, column) for k in leaves]
         total = _t3(report, "processed_total", column)

@@ -21,14 +21,14 @@ from audit.model import (
     TABLE3_COLUMNS,
     TABLE3_OLD_OTHER_LABEL,
     TABLE3_OLD_OTHER_ROW,
-    TABLE3_RESULT_LEAVES,
+    TABLE3_OTHER_SUBROWS,
     TABLE3_ROWS,
     Cell,
+    table3_result_leaves,
 )
 
 WIDTH = len(TABLE3_COLUMNS)
 ORDER = list(TABLE3_ROWS)
-_OTHER_ROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
 
 TARGETS: dict[str, tuple[str, ...]] = {key: (label,) for key, (label, _) in TABLE3_ROWS.items()}
 TARGETS["partially_granted"] = (TABLE3_ROWS["partially_granted"][0], "（二）部分公开")
@@ -137,7 +137,7 @@ def _missing_rows(filled: set[str]) -> list[Problem]:
             )
         )
     for key in ORDER:
-        if key in filled or (old_other and key in _OTHER_ROWS):
+        if key in filled or (old_other and key in TABLE3_OTHER_SUBROWS):
             continue
         problems.append(
             Problem("row_missing", f"未找到{_label(key)}", location={"table": "table3", "row": key})
@@ -147,10 +147,7 @@ def _missing_rows(filled: set[str]) -> list[Problem]:
 
 def _identities_hold(table: dict[str, dict[str, Cell]]) -> bool:
     """TAB-101 and TAB-102 on every column where all cells are numbers."""
-    old_other = TABLE3_OLD_OTHER_ROW in table
-    leaves = [k for k in TABLE3_RESULT_LEAVES if not (old_other and k in _OTHER_ROWS)]
-    if old_other:
-        leaves.append(TABLE3_OLD_OTHER_ROW)
+    leaves = table3_result_leaves(table)
     for column in TABLE3_COLUMNS:
         checks = [
             (["new_received", "carried_over"], ["processed_total", "carried_forward"]),
