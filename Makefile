@@ -21,8 +21,9 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_parse.py
-	$(BIN)/python bench/bench_crawl.py
+	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/crawl.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

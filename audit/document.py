@@ -105,6 +105,13 @@ _CJK = (
 )
 
 
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
+_SPACES = re.compile("[\u00a0\u3000\t\f\v ]+")
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}]) *\n *(?=[{_CJK}])")
+_BREAKS = re.compile(r" *\n+ *")
+_NEEDS_WORK = re.compile("[\r\n\t\f\v\u00a0\u3000\u200b\u200c\u200d\ufeff]|  ")
+
+
 def clean_text(text: str) -> str:
     """Apply the line-break convention above and tidy whitespace.
 
@@ -112,9 +119,11 @@ def clean_text(text: str) -> str:
     characters go, runs of spaces shrink to one, and a line break between two
     CJK characters disappears (PDF and Word wrap Chinese anywhere).
     """
+    if not _NEEDS_WORK.search(text):
+        return text.strip()  # most cells: nothing to tidy
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub("[\u200b\u200c\u200d\ufeff]", "", text)
-    text = re.sub("[\u00a0\u3000\t\f\v ]+", " ", text)
-    text = re.sub(rf"(?<=[{_CJK}]) *\n *(?=[{_CJK}])", "", text)
-    text = re.sub(r" *\n+ *", " ", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _CJK_BREAK.sub("", text)
+    text = _BREAKS.sub(" ", text)
     return text.strip()

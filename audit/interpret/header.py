@@ -34,13 +34,16 @@ def find_title(meta_title: str | None, first_lines: list[str]) -> tuple[str | No
         if labelled:
             candidates.insert(0, labelled.group(1))
     # A title often wraps: "淮安市洪泽区人民政府" / "2024 年政府信息公开工作年度报告".
-    candidates.extend(first_lines)
-    candidates.extend(a + b for a, b in zip(first_lines, first_lines[1:]))
+    short = [line for line in first_lines if len(line) <= 120]  # a title is a line of its own
+    candidates.extend(short)
+    candidates.extend(a + b for a, b in zip(short, short[1:]))
     fallback = None
     for candidate in candidates:
         text = halfwidth(candidate).strip()
+        if len(text) > 120 or ("报告" not in text and "年报" not in text):
+            continue
         match = _TITLE.search(text)
-        if not match or len(text) > 120:
+        if not match:
             continue
         agency = match.group("agency").strip(" -—_") or match.group("middle").strip()
         agency = re.sub(r"^(正文|标题)", "", agency) or None

@@ -25,33 +25,54 @@ class Match:
     score: float
 
 
+@dataclass
+class _Index:
+    """A target table prepared for matching: normalised wordings by text and length."""
+
+    cores: dict[str, list[str]]
+    exact: dict[str, tuple[str, int]]  # wording -> (key, position in its target's wordings)
+    lengths: list[int]  # wording lengths, longest first
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(targets: dict[str, tuple[str, ...]]) -> _Index:
+    """Built once per target table (they are module-level constants)."""
+    index = _INDEXES.get(id(targets))
+    if index is None or len(index.cores) != len(targets):
+        cores = {key: [core(w) for w in wordings] for key, wordings in targets.items()}
+        exact: dict[str, tuple[str, int]] = {}
+        for key, wordings in cores.items():
+            for position, wording in enumerate(wordings):
+                exact.setdefault(wording, (key, position))
+        lengths = sorted({len(w) for w in exact}, reverse=True)
+        index = _INDEXES[id(targets)] = _Index(cores, exact, lengths)
+    return index
+
+
 def match_label(parts: list[str], targets: dict[str, tuple[str, ...]]) -> Match | None:
     """Match label ``parts`` against ``targets`` (key -> accepted wordings).
 
     The first wording of each target is the standard one; others are
     accepted abbreviations that still count as deviations.
     """
-    cores = {key: [core(w) for w in wordings] for key, wordings in targets.items()}
+    index = _index(targets)
     for take in range(1, min(len(parts), 3) + 1):
         written = "".join(parts[-take:])
         label = core(written)
         if not label:
             continue
-        # A wording that ends the label: header text glued in front of it by a
-        # layout that lost the cell boundaries. The longest such wording wins.
-        suffixes = [
-            (len(wording), -position, key)
-            for key, wordings in cores.items()
-            for position, wording in enumerate(wordings)
-            if label.endswith(wording)
-        ]
-        if suffixes:
-            _, position, key = max(suffixes)
-            return Match(key, position == 0, written, 1.0)
+        # The label itself, or a wording that ends it (header text glued in
+        # front by a layout that lost the cell boundaries): longest first.
+        for length in index.lengths:
+            if length <= len(label) and label[-length:] in index.exact:
+                key, position = index.exact[label[-length:]]
+                return Match(key, position == 0, written, 1.0)
         best: Match | None = None
-        for key, wordings in cores.items():
+        for key, wordings in index.cores.items():
             for wording in wordings:
-                score = similarity(label, wording)
+                score = similarity(label, wording, THRESHOLD)
                 if len(wording) >= 4 and wording in label:
                     score = max(score, 0.9)
                 if best is None or score > best.score:

@@ -82,5 +82,19 @@ def core(text: str) -> str:
     return strip_numbering(normalize_label(text))
 
 
-def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """difflib's ratio; below ``floor`` only a cheap upper bound is returned.
+
+    Most comparisons are hopeless (a heading against the wrong title), and
+    the quick upper bounds reject them without the full alignment.
+    """
+    if floor and a and b:
+        bound = 2 * min(len(a), len(b)) / (len(a) + len(b))  # difflib's real_quick_ratio, without building a matcher
+        if bound < floor:
+            return bound
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if floor:
+        bound = matcher.quick_ratio()
+        if bound < floor:
+            return bound
+    return matcher.ratio()

@@ -57,9 +57,17 @@ _RUN = re.compile(r"\d(?:[\d,.]*\d)?")
 _LABEL_DIGIT_FOLLOWERS = set("位年月日号%")
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def tokenize_text(text: str) -> list[tuple[str, str]]:
     """Cut running text into ("label", text) and ("value", text) tokens."""
-    text = halfwidth(text)
+    text = halfwidth(text).strip()
+    # Fast paths: most lines of one-cell-per-line dumps are a lone value or a lone label.
+    if is_value(text):
+        return [("value", text)] if text else []
+    if not _HAS_DIGIT.search(text) and " " not in text:
+        return [("label", text)]
     tokens: list[tuple[str, str]] = []
     label: list[str] = []
 

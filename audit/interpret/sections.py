@@ -15,6 +15,7 @@ deviation is recorded.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from audit.document import Problem
@@ -42,19 +43,36 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s", "", halfwidth(text)).replace("\"", "").replace("“", "").replace("”", "")
 
 
+_TITLES = [
+    (number, title, title == standard, Counter(title))
+    for number, standard, variants in SECTIONS
+    for title in (standard, *variants)
+]
+_LONGEST = max(len(title) for _, title, _, _ in _TITLES) + 3
+
+
 def _best_title(text: str, start: int) -> tuple[int, float, int, bool] | None:
     """Best (section, score, end offset, exact) for a title starting at ``start``."""
+    for number, title, standard, _ in _TITLES:
+        if text.startswith(title, start):
+            return number, 1.0, start + len(title), standard  # written exactly: nothing can score higher
     best = None
-    for number, standard, variants in SECTIONS:
-        for title in (standard, *variants):
-            for extra in range(-3, 4):
-                end = start + len(title) + extra
-                if end <= start or end > len(text) + 3:
-                    continue
-                window = _squeeze(text[start:end])
-                score = similarity(title, window)
-                if best is None or score > best[1]:
-                    best = (number, score, min(end, len(text)), window == standard)
+    ahead = Counter(_squeeze(text[start : start + _LONGEST]))
+    for number, title, standard, letters in _TITLES:
+        # Characters the text ahead shares with the title bound every window's
+        # matches; over the shortest window's length that bounds every
+        # window's score, so hopeless titles are skipped cheaply.
+        shared = sum((letters & ahead).values())
+        if 2 * shared / (2 * len(title) - 3) < THRESHOLD:
+            continue
+        for extra in range(-3, 4):
+            end = start + len(title) + extra
+            if end <= start or end > len(text) + 3:
+                continue
+            window = _squeeze(text[start:end])
+            score = similarity(title, window, THRESHOLD)
+            if best is None or score > best[1]:
+                best = (number, score, min(end, len(text)), standard and window == title)
     return best
 
 

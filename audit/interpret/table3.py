@@ -65,15 +65,17 @@ def read_table3(rows: list[RawRow]) -> tuple[dict[str, dict[str, Cell]], bool, l
     header_labels: list[str] = []
 
     for row in rows:
+        # A grid row of blank cells under a known label, once the data rows
+        # have begun (headings such as "其他" come before), is a row left
+        # empty; in running text a lone label's numbers are elsewhere.
+        blank_grid_row = row.grid and bool(row.values) and pointer >= 0
+        if not row.has_values() and not blank_grid_row:
+            if pointer < 0:
+                header_labels.extend(row.labels)
+            continue
         match = match_label(row.labels, TARGETS) if row.labels else None
-        if not row.has_values():
-            # A grid row of blank cells under a known label, once the data
-            # rows have begun (headers such as "其他" come before), is a row
-            # left empty; in running text a lone label's numbers are elsewhere.
-            if not (row.grid and row.values and pointer >= 0 and match is not None and match.key not in filled):
-                if pointer < 0:
-                    header_labels.extend(row.labels)
-                continue
+        if not row.has_values() and (match is None or match.key in filled):
+            continue
         if not row.grid and not pure_text and len(row.values) < WIDTH:
             problems.append(
                 Problem(

@@ -1,6 +1,6 @@
 """Crawl benchmark on the local test portals (``crawler.testportal``), measured on the server side.
 
-    .venv/bin/python bench/bench_crawl.py [--repeat 5]
+    .venv/bin/python bench/crawl.py [--repeat 5]
 
 Prints:
 
