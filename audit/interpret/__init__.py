@@ -16,6 +16,7 @@ from pathlib import Path
 
 from audit.document import Document, Paragraph, Problem
 from audit.interpret.header import find_published, find_title
+from audit.interpret.normalize import halfwidth
 from audit.interpret.rows import Line, raw_rows
 from audit.interpret.sections import split_sections
 from audit.interpret.table2 import read_table2
@@ -28,14 +29,16 @@ TABLE_NAMES = {"table2": "表二（主动公开政府信息情况）", "table3":
 
 
 def flatten(document: Document) -> list[Line]:
+    """Paragraphs and table rows in order, full-width forms folded once here
+    (（一） reads as (一), ３ as 3) so that every later step compares like with like."""
     lines: list[Line] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
             if block.text.strip():
-                lines.append(Line(text=block.text))
+                lines.append(Line(text=halfwidth(block.text)))
         else:
             for row in block.rows:
-                cells = [c for c in row if c is not None]
+                cells = [halfwidth(c) for c in row if c is not None]
                 if any(c.strip() for c in cells):
                     lines.append(Line(cells=cells))
     return lines

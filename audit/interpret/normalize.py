@@ -16,8 +16,18 @@ _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
 
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def halfwidth(text: str) -> str:
-    """Full-width ASCII forms (０-９, （）, ，, ．) to their ASCII twins."""
+    """Full-width ASCII forms (０-９, （）, ，, ．) to their ASCII twins.
+
+    Skipped when there is nothing to fold (``str.translate`` with a mapping
+    costs a dictionary lookup per character): the interpreter folds each line
+    once when it flattens the document, so later calls are nearly free.
+    """
+    if not _HAS_FULLWIDTH.search(text):
+        return text
     return text.translate(_FULLWIDTH)
 
 
