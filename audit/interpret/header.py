@@ -67,7 +67,9 @@ def find_published(meta: dict, opening_text: str) -> tuple[str | None, str | Non
         if match:
             return _iso(*match.groups()), "meta:PubDate"
     for text in (meta.get("chrome_text") or "", opening_text):
-        match = _LABELED_DATE.search(halfwidth(text))
+        # Dates are nearly always in ASCII digits: fold the (long) portal text
+        # only when the raw search finds nothing.
+        match = _LABELED_DATE.search(text) or _LABELED_DATE.search(halfwidth(text))
         if match:
             return _iso(match.group("y"), match.group("m"), match.group("d")), f"label:{match.group('label')}"
     return None, None

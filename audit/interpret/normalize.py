@@ -7,6 +7,7 @@ Labels are compared after folding the differences that carry no meaning
 
 from __future__ import annotations
 
+import functools
 import re
 from difflib import SequenceMatcher
 
@@ -37,6 +38,7 @@ PLACEHOLDERS = {"/", "-", "—", "——", "–", "―", "－", "无", "*", "×"
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
+@functools.lru_cache(maxsize=4096)  # cells repeat ("0", "", "1"): thousands per report, few distinct
 def parse_cell(raw: str | None) -> Cell:
     """A cell's text to its canonical value: number, None (blank) or the string.
 
@@ -56,6 +58,7 @@ def parse_cell(raw: str | None) -> Cell:
     return raw.strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def is_value(raw: str | None) -> bool:
     """True when a cell holds a value (number, blank or placeholder), not a label."""
     if raw is None:

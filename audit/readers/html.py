@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import chain
 
 import lxml.etree as etree
 
@@ -75,9 +76,14 @@ def _read(data: bytes, source: str) -> Document:
     match = _CHARSET.search(data[:65536])
     declared = match.group(1).decode("ascii", "replace") if match else None
     text, encoding, problems = decode(data, declared)
-    # Re-encode to UTF-8 and tell libxml2 so, so that no meta tag inside the
-    # page can make it decode a second time with the wrong charset.
-    payload = text.replace("\x00", "").encode("utf-8", "replace")
+    # Hand libxml2 UTF-8 and tell it so, so that no meta tag inside the page
+    # can make it decode a second time with the wrong charset. Bytes that
+    # decoded as strict UTF-8 would re-encode to themselves: pass them as they
+    # are, which saves a decode-sized copy and a scan.
+    if encoding == "utf-8" and b"\x00" not in data:
+        payload = data
+    else:
+        payload = text.replace("\x00", "").encode("utf-8", "replace")
     # lxml.etree's HTMLParser is the parser lxml.html uses, minus the Python
     # element-class lookup that costs a call per element on a 50 MB page.
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
@@ -94,8 +100,10 @@ def _read(data: bytes, source: str) -> Document:
         page = root
 
     body, found = _choose_body(page)
-    blocks = _flow(body)
-    chrome = _chrome_text(page, body) if body is not page else ""
+    skip = body if body is not page else None
+    holders = _holders(page, skip)
+    blocks = _flow(body, holders)
+    chrome = _chrome_text(page, body, holders) if skip is not None else ""
     meta.update(body_found=found, chrome_text=chrome)
     if not blocks and not chrome:
         # libxml2 gives up past 2048 levels of nesting: say so rather than "empty"
@@ -122,16 +130,30 @@ def _page_meta(root) -> dict:
 # ------------------------------------------------------------------ body
 
 
-# A cheap C-level preselection; the Python test below is exact (and case-blind).
-_MAYBE_KNOWN = etree.XPath("descendant-or-self::*[@id or @class or self::article]")
+# Candidates for a known container: every <article>, and the id and class
+# values of every element, in document order (an element's attributes sort
+# right after it). Selecting the attributes themselves is three times cheaper
+# in libxml2 than testing a predicate such as [@id or @class] on every element,
+# and the values can be tested without asking the element for them again.
+_MAYBE_KNOWN = etree.XPath("descendant-or-self::article | descendant-or-self::*/@id | descendant-or-self::*/@class")
 
 
-def _is_known(element) -> bool:
-    if element.tag == "article":
-        return True
-    if (element.get("id") or "").strip().lower() in KNOWN_IDS:
-        return True
-    return any(c in KNOWN_CLASSES for c in (element.get("class") or "").lower().split())
+def _known_containers(page) -> list:
+    """Elements that are known CMS containers, in document order (case-blind)."""
+    found = []
+    for item in _MAYBE_KNOWN(page):
+        if isinstance(item, str):  # an attribute value, which knows its element
+            if item.attrname == "id":
+                if item.strip().lower() not in KNOWN_IDS:
+                    continue
+            elif KNOWN_CLASSES.isdisjoint(item.lower().split()):
+                continue
+            element = item.getparent()
+        else:
+            element = item  # an <article>
+        if not found or found[-1] is not element:  # known by tag and id and class: once
+            found.append(element)
+    return found
 
 
 def _text(element) -> str:
@@ -143,6 +165,10 @@ def _text(element) -> str:
 def _score(compact: str, element) -> int:
     """Distinct report markers in the element's text, plus one for a table."""
     total = sum(marker in compact for marker in MARKERS)
+    return _with_table(total, element)
+
+
+def _with_table(total: int, element) -> int:
     if total and next(element.iter("table"), None) is not None:
         total += 1  # a table alone does not make a report
     return total
@@ -156,18 +182,33 @@ def _choose_body(page):
     element of any kind reaching it. Text is compared with whitespace
     removed, so a marker split across spans still matches.
     """
-    best = _score("".join(_text(page).split()), page)
+    text = _text(page)
+    if all(marker in text for marker in MARKERS):
+        best = _with_table(len(MARKERS), page)  # removing whitespace cannot lose a marker
+    else:
+        best = _score("".join(text.split()), page)
+    del text
     if best == 0:
         return page, False
-    known = []
-    for element in _MAYBE_KNOWN(page):
-        if _is_known(element):
-            compact = "".join(_text(element).split())
-            if _score(compact, element) == best:
-                # smallest text first; on a tie the inner (deeper) element
-                known.append((len(compact), -len(list(element.iterancestors())), element))
-    if known:
-        return min(known, key=lambda k: k[:2])[2], True
+    known = _known_containers(page)
+    # Smallest text first; on a tie the inner (deeper) element, then the
+    # first in document order. Text only shrinks going down the tree, so an
+    # element above a container that reaches the best score can never win:
+    # walking the candidates innermost-last-first skips the wrappers around
+    # the winner without serialising their text again.
+    reaching = []
+    beaten: set = set()  # elements above a container that reaches the best score
+    for index in range(len(known) - 1, -1, -1):
+        element = known[index]
+        if element in beaten:
+            continue
+        compact = "".join(_text(element).split())
+        if _score(compact, element) == best:
+            above = list(element.iterancestors())
+            beaten.update(above)
+            reaching.append((len(compact), -len(above), index, element))
+    if reaching:
+        return min(reaching, key=lambda k: k[:3])[3], True
     return _smallest_holding(page, best), True
 
 
@@ -221,7 +262,7 @@ def _smallest_holding(page, best: int):
     return min(winners, key=lambda c: (c[2] - c[1], -c[3]))[0] if winners else page
 
 
-def _chrome_text(page, body) -> str:
+def _chrome_text(page, body, holders: set) -> str:
     """Page text outside the body, one line per block (a table row is a line).
 
     When it is too long, keep the text nearest the body: labels such as
@@ -232,7 +273,7 @@ def _chrome_text(page, body) -> str:
     lines = before
     tail_limit = CHROME_LIMIT // 4
     tail_size = 0
-    for block in _blocks(page, skip=body):
+    for block in _blocks(page, holders, skip=body):
         if block is _SKIPPED:
             lines = after
             continue
@@ -263,16 +304,44 @@ def _clean(text: str) -> str:
 _SKIPPED = Paragraph("")  # marker object: where the skipped element stood
 
 
-def _flow(root) -> list:
-    return list(_blocks(root))
+def _holders(page, skip) -> set:
+    """Every element with a block or <br> somewhere below it (or ``skip``).
+
+    One C-level pass over the page's block elements: a single ``iter`` with
+    all the tags, whose tag matcher costs as much as reading a few cells, so
+    it is built once per page rather than once per element or cell. With
+    it, _blocks reads an element that holds no block (a Word paragraph full
+    of spans) with one call to the C serialiser instead of visiting every
+    span, and a table cell whose children hold no block takes the shallow
+    reading (see _cell_text). ``skip`` counts as a block, so the walk finds it.
+    """
+    holders: set = set()
+    blocks = list(page.iter(*_BREAK_LIST))
+    if skip is not None:
+        blocks.append(skip)
+    for element in blocks:
+        above = element.getparent()
+        while above is not None and above not in holders:  # stop where an earlier climb stopped
+            holders.add(above)
+            above = above.getparent()
+    # Keep the block elements' Python proxies alive with the set: the walk and
+    # the tables meet them again (rows, cells, paragraphs in cells), and
+    # finding a live proxy is cheaper than building and freeing one twice.
+    holders.add(tuple(blocks))
+    return holders
 
 
-def _blocks(root, skip=None):
+def _flow(root, holders: set) -> list:
+    return list(_blocks(root, holders))
+
+
+def _blocks(root, holders: set, skip=None):
     """Yield the blocks of ``root`` in document order.
 
     Block elements and <br> end the current paragraph; inline elements
     (span, font, b, ...) join their text with no separator. ``skip`` is an
-    element left out, with _SKIPPED yielded where it stood.
+    element left out, with _SKIPPED yielded where it stood. ``holders`` is
+    what _holders gives for the page.
     """
     buffer: list[str] = []
 
@@ -289,19 +358,25 @@ def _blocks(root, skip=None):
     for event, element in walker:
         tag = element.tag  # str: comments and PIs are removed by the parser
         if event == "start":
-            if tag in BLOCK_TAGS or tag == "br" or element is skip:
+            if tag in _BREAKS or element is skip:
                 if buffer and (paragraph := flush()):
                     yield paragraph
                 if element is skip:
                     yield _SKIPPED
                     walker.skip_subtree()
                     continue
-                if tag == "table" and element is not root and not _is_layout(element):
-                    walker.skip_subtree()
-                    table = _table(element)
-                    if table is not None:
-                        yield table
-                    continue
+                if tag == "table" and element is not root:
+                    table = _table(element, holders)
+                    if table is not _LAYOUT:
+                        walker.skip_subtree()
+                        if table is not None:
+                            yield table
+                        continue
+            if len(element) and element not in holders and element is not root:
+                # Nothing inside ends a paragraph: all its text at once, from C.
+                buffer.append(_text(element))
+                walker.skip_subtree()  # its "end" event still comes
+                continue
             if element.text:
                 buffer.append(element.text)
         else:
@@ -315,6 +390,10 @@ def _blocks(root, skip=None):
 
 # ------------------------------------------------------------------ tables
 
+_CELL_TAGS = ("td", "th")
+_BREAK_LIST = tuple(sorted(_BREAKS))
+_LAYOUT = object()  # what _table returns for a layout table (read as flow instead)
+
 
 def _rows(table):
     for child in table:
@@ -322,16 +401,6 @@ def _rows(table):
             yield child
         elif child.tag in ("thead", "tbody", "tfoot"):
             yield from (row for row in child if row.tag == "tr")
-
-
-def _cells(row):
-    return [cell for cell in row if cell.tag in ("td", "th")]
-
-
-def _is_layout(table) -> bool:
-    if next(table.iterdescendants("table"), None) is not None:
-        return True
-    return sum(len(_cells(row)) for row in _rows(table)) <= 1
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -343,73 +412,109 @@ def _span(value: str | None, limit: int) -> int:
     return limit if number == 0 else max(1, min(number, limit))
 
 
-def _cell_text(cell) -> str:
+def _cell_text(cell, holders: set) -> str:
     """A cell's paragraphs joined by line breaks, then cleaned (see clean_text)."""
-    if len(cell) == 0:
+    size = len(cell)
+    if size == 0:
         return _clean(cell.text or "")  # fast path: the usual bare cell
-    shallow = _shallow_lines(cell)
-    if shallow is not None:
-        return _clean("\n".join(shallow))
-    lines = []
-    for block in _flow(cell):
-        if isinstance(block, Table):  # only reachable from a layout table's cell
-            lines.extend(" ".join(c for c in row if c) for row in block.rows)
-        else:
-            lines.append(block.text)
-    return _clean("\n".join(lines))
+    if size == 1:
+        child = cell[0]
+        if child not in holders:
+            # The Word-pasted <td><p><span>..</span></p></td> of nearly every
+            # report cell, inlined: what _shallow_lines gives when the text
+            # around the one block child is blank.
+            head, tail = cell.text, child.tail
+            if child.tag in _BREAKS and (not head or head.isspace()) and (not tail or tail.isspace()):
+                text = _text(child)
+                if not text or text.isspace():
+                    return ""
+                line = _clean(text)
+                # As _clean("\n".join(lines)) with this one line; cleaning
+                # again can change only a line the first cleaning changed.
+                return line if line is text else _clean(line)
+            return _clean("\n".join(_shallow_lines(cell)))
+    if any(child in holders for child in cell):  # a block below the first level
+        lines = []
+        for block in _flow(cell, holders):
+            if isinstance(block, Table):  # only reachable from a layout table's cell
+                lines.extend(" ".join(c for c in row if c) for row in block.rows)
+            else:
+                lines.append(block.text)
+        return _clean("\n".join(lines))
+    return _clean("\n".join(_shallow_lines(cell)))
 
 
-def _shallow_lines(cell) -> list[str] | None:
+def _shallow_lines(cell) -> list[str]:
     """The cell's paragraphs when blocks sit only at its first level.
 
     That is the Word-pasted ``<td><p><span>..</span></p></td>`` shape of
     nearly every report cell; the result equals what ``_flow`` gives, at a
-    fraction of the cost. None when a block is nested deeper.
+    fraction of the cost: each child's text comes from the C serialiser, and
+    a block child is fenced with NULs (removed from the page) where _flow
+    would end a paragraph.
     """
     parts = [cell.text or ""]
     for child in cell:
-        if any(d.tag in _BREAKS for d in child.iterdescendants()):
-            return None
         if child.tag in _BREAKS:
-            parts += ["\x00", _text(child), "\x00"]  # NULs were removed from the page
+            parts += ("\x00", _text(child), "\x00")
         else:
             parts.append(_text(child))
-        parts.append(child.tail or "")
-    lines = (_clean(part) for part in "".join(parts).split("\x00") if part and not part.isspace())
-    return [line for line in lines if line]
+        if child.tail:
+            parts.append(child.tail)
+    lines = []
+    for part in "".join(parts).split("\x00"):
+        if part and not part.isspace() and (line := _clean(part)):
+            lines.append(line)
+    return lines
 
 
 _FREE = object()  # a grid position no cell has claimed yet
 
 
-def _table(table) -> Table | None:
-    """Expand rowspan/colspan into a full grid (see module docstring)."""
-    rows = list(_rows(table))
+def _table(table, holders: set):
+    """Expand rowspan/colspan into a full grid (see module docstring).
+
+    Returns _LAYOUT for a layout table: one that holds another table or has
+    a single cell.
+    """
+    if next(table.iterdescendants("table"), None) is not None:
+        return _LAYOUT
+    rows = [[cell for cell in row if cell.tag in _CELL_TAGS] for row in _rows(table)]
+    if sum(map(len, rows)) <= 1:
+        return _LAYOUT
     grid: list[list] = [[] for _ in rows]
-    own = [False] * len(rows)
-    starts: set[int] = set()
+    own = [False] * len(rows)  # rows where a cell starts; the others are dropped
+    last = -1  # the rightmost column where a cell starts
     for r, row in enumerate(rows):
         line = grid[r]
         col = 0
-        for cell in _cells(row):
-            while col < len(line) and line[col] is not _FREE:
-                col += 1
+        for cell in row:
+            size = len(line)
+            while col < size and line[col] is not _FREE:
+                col += 1  # claimed by a span from the left or above
             if col >= MAX_COLUMNS:
                 break
-            if col == len(line):
-                line.append(_FREE)
-            line[col] = _cell_text(cell)
+            text = _cell_text(cell, holders)
+            if col == size:
+                line.append(text)
+            else:
+                line[col] = text
             own[r] = True
-            starts.add(col)
-            width = _span(cell.get("colspan"), min(MAX_COLSPAN, MAX_COLUMNS - col))
-            height = _span(cell.get("rowspan"), len(rows) - r)
+            if col > last:
+                last = col
+            colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
+            if colspan is None and rowspan is None:
+                col += 1  # no span: _span would give 1 and 1
+                continue
+            width = _span(colspan, min(MAX_COLSPAN, MAX_COLUMNS - col))
+            height = _span(rowspan, len(rows) - r)
             if width > 1 or height > 1:
                 width = _cover(grid, r, col, width, height)
             col += width
 
-    if not starts:
+    if last < 0:
         return None
-    width = max(starts) + 1
+    width = last + 1
     out = []
     for r, line in enumerate(grid):
         if own[r]:
@@ -425,23 +530,22 @@ def _cover(grid: list[list], r: int, col: int, width: int, height: int) -> int:
 
     A span stops where it would overlap a position another cell holds (a
     malformed table); the rows below are covered only while the whole width
-    is free there.
+    is free there. Lines are padded with free positions as far as the span
+    reaches, which changes nothing: a free position reads as "".
     """
+    end = col + width
     line = grid[r]
-    for c in range(col + 1, col + width):
-        if not _free(line, c):
-            width = c - col
+    if len(line) < end:
+        line.extend([_FREE] * (end - len(line)))
+    for c in range(col + 1, end):
+        if line[c] is not _FREE:
+            width, end = c - col, c
             break
         line[c] = None
     for below in grid[r + 1 : r + height]:
-        if not all(_free(below, c) for c in range(col, col + width)):
+        if len(below) < end:
+            below.extend([_FREE] * (end - len(below)))
+        if below[col:end].count(_FREE) != width:  # a position there is claimed
             break
-        below[col : col + width] = [None] * width
+        below[col:end] = [None] * width
     return width
-
-
-def _free(line: list, col: int) -> bool:
-    """Grow ``line`` to reach ``col``; True when that position is unclaimed."""
-    if len(line) <= col:
-        line.extend([_FREE] * (col + 1 - len(line)))
-    return line[col] is _FREE
