@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import chain
+from itertools import chain, islice
 
 import lxml.etree as etree
 
@@ -174,28 +174,36 @@ def _with_table(total: int, element) -> int:
     return total
 
 
+def _is_known(element) -> bool:
+    if element.tag == "article":
+        return True
+    if (element.get("id") or "").strip().lower() in KNOWN_IDS:
+        return True
+    return any(c in KNOWN_CLASSES for c in (element.get("class") or "").lower().split())
+
+
 def _choose_body(page):
     """Return (element holding the report, whether any marker was found).
 
     The page itself holds every marker, so the best score is the page's:
     the body is the smallest known container reaching it, else the smallest
     element of any kind reaching it. Text is compared with whitespace
-    removed, so a marker split across spans still matches.
+    removed, so a marker split across spans still matches. Smallest text
+    first; on a tie the inner (deeper) element, then the first in document
+    order.
     """
     text = _text(page)
-    if all(marker in text for marker in MARKERS):
-        best = _with_table(len(MARKERS), page)  # removing whitespace cannot lose a marker
-    else:
-        best = _score("".join(text.split()), page)
-    del text
+    best = _with_table(_markers_in(text), page)
     if best == 0:
         return page, False
+    body = _by_known_id(page, text, best)
+    if body is not None:
+        return body, True
     known = _known_containers(page)
-    # Smallest text first; on a tie the inner (deeper) element, then the
-    # first in document order. Text only shrinks going down the tree, so an
-    # element above a container that reaches the best score can never win:
-    # walking the candidates innermost-last-first skips the wrappers around
-    # the winner without serialising their text again.
+    # Text only shrinks going down the tree, so an element above a container
+    # that reaches the best score can never win: walking the candidates
+    # innermost-last-first skips the wrappers around the winner without
+    # serialising their text again.
     reaching = []
     beaten: set = set()  # elements above a container that reaches the best score
     for index in range(len(known) - 1, -1, -1):
@@ -210,6 +218,96 @@ def _choose_body(page):
     if reaching:
         return min(reaching, key=lambda k: k[:3])[3], True
     return _smallest_holding(page, best), True
+
+
+# Each marker with whitespace allowed between its characters (\s is what
+# str.split() splits on): searching raw text this way finds what searching
+# the text with its whitespace removed finds, without building that text.
+_MARKER_RES = [re.compile(r"\s*".join(map(re.escape, marker))) for marker in MARKERS]
+
+
+def _has_marker(index: int, text: str) -> bool:
+    """Whether marker ``index`` occurs in ``text`` once its whitespace is removed."""
+    return MARKERS[index] in text or _MARKER_RES[index].search(text) is not None  # the first is cheaper
+
+
+def _markers_in(text: str) -> int:
+    """Distinct report markers in ``text`` once its whitespace is removed."""
+    return sum(1 for index in range(len(MARKERS)) if _has_marker(index, text))
+
+
+def _blank(text: str | None) -> bool:
+    return not text or text.isspace()
+
+
+# The usual CMS containers carry a known id, which libxml2 indexes while
+# parsing: id() finds them without walking the page (it gives the first
+# element of each id only, so the result is a shortcut, checked below).
+_BY_KNOWN_ID = etree.XPath("id('%s')" % " ".join(sorted(KNOWN_IDS)))
+_DESCENT_LIMIT = 4  # how much text the walk below it may read, in page texts
+
+
+def _by_known_id(page, text: str, best: int):
+    """The body, found from a container with a known id; None when unsure.
+
+    Let W be the innermost such container reaching the best score. When
+    every occurrence of some marker on the page lies inside W, no element
+    outside W can reach the best score, and the elements above W can never
+    win. So the winner is W or a known container inside W reaching the best
+    score, and those all lie among the elements reaching it, which are
+    walked down from W (a score never grows going down). Otherwise, or when
+    that walk reads too much text, the full search decides.
+    """
+    top = None
+    for element in _BY_KNOWN_ID(page):
+        above = list(element.iterancestors())
+        if element is not page and page not in above:
+            continue  # stripped from the page, or outside it
+        if top is not None and len(above) <= top_depth:
+            continue
+        element_text = _text(element)
+        if _with_table(_markers_in(element_text), element) == best:
+            top, top_depth, top_text = element, len(above), element_text
+    if top is None:
+        return None
+    present = [index for index in range(len(MARKERS)) if _has_marker(index, top_text)]
+    for index in present:
+        pattern = _MARKER_RES[index]
+        if len(pattern.findall(top_text)) == len(pattern.findall(text)):
+            break  # every occurrence of this marker lies inside W
+    else:
+        return None  # every marker also occurs outside W: something else might reach the best score
+    winner = (0, -top_depth, 0, top)  # W's own size is never needed: whatever inside it reaches wins
+    found_inside = False
+    budget = _DESCENT_LIMIT * len(text)
+    order = 0
+    stack = [(top, -top_depth)]
+    while stack:
+        element, depth = stack.pop()
+        if len(element) == 1 and element.tag != "table" and _blank(element.text) and _blank(element[0].tail):
+            # A wrapper: its one child has the same text without whitespace
+            # and the same tables, so it reaches the best score as well.
+            reached = [(element[0], None)]
+        else:
+            reached = []
+            for child in element:
+                child_text = _text(child)
+                budget -= len(child_text)
+                if budget < 0:
+                    return None
+                # a child lacking the marker W has first cannot reach the best score
+                if _has_marker(present[0], child_text) and _with_table(_markers_in(child_text), child) == best:
+                    reached.append((child, child_text))
+        for child, child_text in reached:
+            order += 1
+            if _is_known(child):
+                if child_text is None:
+                    child_text = _text(child)
+                candidate = (len("".join(child_text.split())), depth - 1, order, child)
+                if not found_inside or candidate[:3] < winner[:3]:
+                    winner, found_inside = candidate, True
+        stack.extend((child, depth - 1) for child, _ in reversed(reached))  # depth first, in document order
+    return winner[3]
 
 
 def _smallest_holding(page, best: int):
@@ -316,18 +414,12 @@ def _holders(page, skip) -> set:
     reading (see _cell_text). ``skip`` counts as a block, so the walk finds it.
     """
     holders: set = set()
-    blocks = list(page.iter(*_BREAK_LIST))
-    if skip is not None:
-        blocks.append(skip)
-    for element in blocks:
+    blocks = page.iter(*_BREAK_LIST)  # not listed: a proxy alive is work for the garbage collector
+    for element in blocks if skip is None else chain(blocks, (skip,)):
         above = element.getparent()
         while above is not None and above not in holders:  # stop where an earlier climb stopped
             holders.add(above)
             above = above.getparent()
-    # Keep the block elements' Python proxies alive with the set: the walk and
-    # the tables meet them again (rows, cells, paragraphs in cells), and
-    # finding a live proxy is cheaper than building and freeing one twice.
-    holders.add(tuple(blocks))
     return holders
 
 
@@ -354,10 +446,15 @@ def _blocks(root, holders: set, skip=None):
                 return Paragraph(text)
         return None
 
+    # Whitespace that would open a paragraph is not kept: cleaning strips it
+    # anyway, and most tails between blocks are only that, so the buffer
+    # stays empty and there is nothing to flush at the next block.
+    tags: list[str] = []  # of the open elements: their "end" events need no .tag
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        tag = element.tag  # str: comments and PIs are removed by the parser
         if event == "start":
+            tag = element.tag  # str: comments and PIs are removed by the parser
+            tags.append(tag)
             if tag in _BREAKS or element is skip:
                 if buffer and (paragraph := flush()):
                     yield paragraph
@@ -372,18 +469,23 @@ def _blocks(root, holders: set, skip=None):
                         if table is not None:
                             yield table
                         continue
-            if len(element) and element not in holders and element is not root:
-                # Nothing inside ends a paragraph: all its text at once, from C.
+            if len(element) > 1 and element not in holders and element is not root:
+                # Nothing inside ends a paragraph: all its text at once, from
+                # C (with a single child, walking it costs no more).
                 buffer.append(_text(element))
                 walker.skip_subtree()  # its "end" event still comes
                 continue
-            if element.text:
-                buffer.append(element.text)
+            text = element.text
+            if text and (buffer or not text.isspace()):
+                buffer.append(text)
         else:
+            tag = tags.pop()
             if (tag in BLOCK_TAGS or element is skip) and buffer and (paragraph := flush()):
                 yield paragraph
-            if element is not root and element.tail:
-                buffer.append(element.tail)
+            if element is not root:
+                tail = element.tail
+                if tail and (buffer or not tail.isspace()):
+                    buffer.append(tail)
     if buffer and (paragraph := flush()):
         yield paragraph
 
@@ -401,6 +503,10 @@ def _rows(table):
             yield child
         elif child.tag in ("thead", "tbody", "tfoot"):
             yield from (row for row in child if row.tag == "tr")
+
+
+def _cells(rows):
+    return (cell for row in rows for cell in row if cell.tag in _CELL_TAGS)
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -425,10 +531,11 @@ def _cell_text(cell, holders: set) -> str:
             # around the one block child is blank.
             head, tail = cell.text, child.tail
             if child.tag in _BREAKS and (not head or head.isspace()) and (not tail or tail.isspace()):
-                text = _text(child)
+                # _text and _clean written out: this runs for nearly every cell
+                text = etree.tostring(child, method="text", encoding=str, with_tail=False)
                 if not text or text.isspace():
                     return ""
-                line = _clean(text)
+                line = clean_text(text) if _PLAIN.search(text) else text
                 # As _clean("\n".join(lines)) with this one line; cleaning
                 # again can change only a line the first cleaning changed.
                 return line if line is text else _clean(line)
@@ -479,16 +586,20 @@ def _table(table, holders: set):
     """
     if next(table.iterdescendants("table"), None) is not None:
         return _LAYOUT
-    rows = [[cell for cell in row if cell.tag in _CELL_TAGS] for row in _rows(table)]
-    if sum(map(len, rows)) <= 1:
+    rows = list(_rows(table))
+    if sum(1 for _ in islice(_cells(rows), 2)) <= 1:
         return _LAYOUT
     grid: list[list] = [[] for _ in rows]
     own = [False] * len(rows)  # rows where a cell starts; the others are dropped
     last = -1  # the rightmost column where a cell starts
+    # Cells are taken row by row, not listed for the whole table first: every
+    # Python proxy alive at once is one more object for the garbage collector.
     for r, row in enumerate(rows):
         line = grid[r]
         col = 0
         for cell in row:
+            if cell.tag not in _CELL_TAGS:
+                continue
             size = len(line)
             while col < size and line[col] is not _FREE:
                 col += 1  # claimed by a span from the left or above
