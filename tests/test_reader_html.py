@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit.document import Paragraph, Table
+from audit.readers.encoding import is_utf8
 from audit.readers.html import read
 from conftest import FIXTURES, shared_path
 
@@ -114,6 +115,29 @@ def test_utf8_bytes_declared_gb2312_read_right():
     assert doc.meta["encoding"] == "utf-8"
     assert doc.problems[0].kind == "encoding"
     assert doc.problems[0].evidence["declared"] == "gb2312"
+
+
+
+def test_utf8_check_spans_slice_boundaries():
+    # The UTF-8 check decodes in 16 KB slices: a character cut by a slice
+    # boundary is still valid, an invalid byte far into the page is not.
+    for pad in range(3):
+        data = b"a" * (16384 - 1 - pad) + "政府信息公开".encode("utf-8") * 4000
+        assert is_utf8(data)
+    broken = "政府信息公开".encode("utf-8") * 10000 + b"\xff" + "年报".encode("utf-8")
+    assert not is_utf8(broken)
+    assert not is_utf8("年报".encode("utf-8")[:-1])  # cut off at the very end
+
+
+def test_invalid_byte_late_in_a_utf8_page_is_reported():
+    body = "".join(f"<p>第{i}段：全年主动公开政府信息。</p>" for i in range(3000))
+    page = f'<html><head><meta charset="utf-8"></head><body><div id=zoom>{body}</div></body></html>'.encode()
+    data = page.replace("第2999段".encode(), b"\xb5\xda2999\xb6\xce")  # two characters written in GBK
+    doc = read(data, "late.html")
+    assert doc.readable
+    assert [p.kind for p in doc.problems] == ["encoding"]
+    assert "无法确定" in doc.problems[0].message  # not silently read as clean UTF-8
+    assert doc.blocks[0].text == "第0段：全年主动公开政府信息。"
 
 
 # ---------------------------------------------------------------- odd pages

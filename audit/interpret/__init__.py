@@ -16,7 +16,7 @@ from pathlib import Path
 
 from audit.document import Document, Paragraph, Problem
 from audit.interpret.header import find_published, find_title
-from audit.interpret.normalize import halfwidth
+from audit.interpret.normalize import halfwidth, has_fullwidth
 from audit.interpret.rows import Line, raw_rows
 from audit.interpret.sections import split_sections
 from audit.interpret.table2 import read_table2
@@ -38,8 +38,11 @@ def flatten(document: Document) -> list[Line]:
                 lines.append(Line(text=halfwidth(block.text)))
         else:
             for row in block.rows:
-                cells = [halfwidth(c) for c in row if c is not None]
-                if any(c.strip() for c in cells):
+                cells = [c for c in row if c is not None]
+                joined = "".join(cells)  # one test per row rather than per cell
+                if joined.strip():
+                    if has_fullwidth(joined):
+                        cells = [halfwidth(c) for c in cells]
                     lines.append(Line(cells=cells))
     return lines
 

@@ -25,6 +25,8 @@ class RowReading:
 
 def _trim_blanks(values: list[str], width: int) -> list[str]:
     """Drop blank cells that are only layout (merged label areas, padding)."""
+    if len(values) <= width:
+        return values  # nothing to drop (the caller does not change the list)
     values = list(values)
     while len(values) > width and not values[0].strip():
         values.pop(0)
@@ -44,10 +46,10 @@ def _passes(cells: Sequence[Cell], check: Check | None) -> bool:
 def read_row(row: RawRow, width: int, where: dict, label: str, check: Check | None = None) -> RowReading:
     """Read ``row`` as ``width`` cells; ``where`` is the problem location."""
     values = _trim_blanks(row.values, width) if row.grid else [v for v in row.values if v.strip()]
-    shown = " ".join(v if v.strip() else "□" for v in row.values)
-
     if len(values) == width:
-        return RowReading([parse_cell(v) for v in values])
+        return RowReading([parse_cell(v) for v in values])  # the usual row: nothing to report
+
+    shown = " ".join(v if v.strip() else "□" for v in row.values)
 
     digits = [halfwidth(v).strip() for v in values]
     if not row.grid and len(values) < width and all(d.isdigit() for d in digits) and sum(map(len, digits)) >= width:

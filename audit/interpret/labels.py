@@ -9,15 +9,16 @@ deviation can be recorded (TAB-004).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from audit.document import Problem
 from audit.interpret.normalize import core, similarity
 
 THRESHOLD = 0.72
+MEMO_SIZE = 4096  # distinct labels remembered per target table: standard ones recur in every report
 
 
-@dataclass
+@dataclass(frozen=True)  # shared between calls through the memo
 class Match:
     key: str
     exact: bool
@@ -32,6 +33,7 @@ class _Index:
     cores: dict[str, list[str]]
     exact: dict[str, tuple[str, int]]  # wording -> (key, position in its target's wordings)
     lengths: list[int]  # wording lengths, longest first
+    memo: dict[tuple[str, ...], Match | None] = field(default_factory=dict)  # label parts -> match
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -58,7 +60,16 @@ def match_label(parts: list[str], targets: dict[str, tuple[str, ...]]) -> Match 
     accepted abbreviations that still count as deviations.
     """
     index = _index(targets)
-    for take in range(1, min(len(parts), 3) + 1):
+    key = tuple(parts[-3:])  # all that is read
+    if key not in index.memo:
+        if len(index.memo) >= MEMO_SIZE:
+            index.memo.clear()
+        index.memo[key] = _match(key, index)
+    return index.memo[key]
+
+
+def _match(parts: tuple[str, ...], index: _Index) -> Match | None:
+    for take in range(1, len(parts) + 1):
         written = "".join(parts[-take:])
         label = core(written)
         if not label:

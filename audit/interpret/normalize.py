@@ -13,23 +13,25 @@ from difflib import SequenceMatcher
 
 from audit.model import Cell
 
-_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-
-
+_FULLWIDTH = {chr(i): chr(i - 0xFEE0) for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH["\u3000"] = " "
 _HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+has_fullwidth = _HAS_FULLWIDTH.search
 
 
 def halfwidth(text: str) -> str:
     """Full-width ASCII forms (０-９, （）, ，, ．) to their ASCII twins.
 
-    Skipped when there is nothing to fold (``str.translate`` with a mapping
-    costs a dictionary lookup per character): the interpreter folds each line
-    once when it flattens the document, so later calls are nearly free.
+    Chinese text holds few distinct full-width forms (，：（）) many times:
+    replacing each distinct one is several times faster than ``translate``,
+    which looks every character up in a dictionary. Text with nothing to
+    fold is returned as it is, so folding twice costs one search.
     """
-    if not _HAS_FULLWIDTH.search(text):
+    if not has_fullwidth(text):
         return text
-    return text.translate(_FULLWIDTH)
+    for form in set(_HAS_FULLWIDTH.findall(text)):
+        text = text.replace(form, _FULLWIDTH[form])
+    return text
 
 
 # Strings that stand in a cell instead of a number and must be kept as they are.
@@ -72,13 +74,13 @@ _NUMBERING = re.compile(
 )
 
 
+_LABEL_NOISE = re.compile(r"[\s\u200b*#|\"'“”‘’「」『』]")
+
+
 def normalize_label(text: str) -> str:
     """Fold a label to a comparable form: no spaces, no quotes, ASCII punctuation."""
-    text = halfwidth(text)
-    text = re.sub(r"[\s\u200b*#|]", "", text)
-    text = re.sub(r"[\"'“”‘’「」『』]", "", text)
-    text = text.replace("、", "、").replace("：", ":")
-    return text
+    text = _LABEL_NOISE.sub("", halfwidth(text))
+    return text.replace("、", "、").replace("：", ":")
 
 
 def strip_numbering(text: str) -> str:
@@ -90,6 +92,7 @@ def strip_numbering(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)  # the same standard labels come back in every report
 def core(text: str) -> str:
     """Normalised label without its numbering: what label matching compares."""
     return strip_numbering(normalize_label(text))

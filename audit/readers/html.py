@@ -75,15 +75,12 @@ def read(data: bytes, source: str) -> Document:
 def _read(data: bytes, source: str) -> Document:
     match = _CHARSET.search(data[:65536])
     declared = match.group(1).decode("ascii", "replace") if match else None
-    text, encoding, problems = decode(data, declared)
     # Hand libxml2 UTF-8 and tell it so, so that no meta tag inside the page
-    # can make it decode a second time with the wrong charset. Bytes that
-    # decoded as strict UTF-8 would re-encode to themselves: pass them as they
-    # are, which saves a decode-sized copy and a scan.
-    if encoding == "utf-8" and b"\x00" not in data:
-        payload = data
-    else:
-        payload = text.replace("\x00", "").encode("utf-8", "replace")
+    # can make it decode a second time with the wrong charset. Bytes that are
+    # strict UTF-8 would re-encode to themselves: pass them as they are, which
+    # saves decoding the page into a string and encoding it back.
+    text, encoding, problems = decode(data, declared, need_text=b"\x00" in data)
+    payload = data if text is None else text.replace("\x00", "").encode("utf-8", "replace")
     # lxml.etree's HTMLParser is the parser lxml.html uses, minus the Python
     # element-class lookup that costs a call per element on a 50 MB page.
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
