@@ -21,9 +21,21 @@ def shared_reports() -> list[Path]:
 
 def best_time(function: Callable[[], object], rounds: int) -> float:
     """The fastest of ``rounds`` runs: the least disturbed by whatever else the machine does."""
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
+    return best_times([function], rounds)[0]
+
+
+def best_times(functions: list[Callable[[], object]], rounds: int, min_seconds: float = 0.0) -> list[float]:
+    """The fastest run of each function, the functions taking turns round by
+    round so that a slow spell of the machine falls on all of them alike.
+    At least ``rounds`` rounds, more until ``min_seconds`` have passed: a
+    millisecond task gets hundreds of tries at an undisturbed run."""
+    best = [float("inf")] * len(functions)
+    started = time.perf_counter()
+    done = 0
+    while done < rounds or time.perf_counter() - started < min_seconds:
+        for index, function in enumerate(functions):
+            start = time.perf_counter()
+            function()
+            best[index] = min(best[index], time.perf_counter() - start)
+        done += 1
     return best

@@ -135,13 +135,16 @@ def _grid_rows(cells: list[str]) -> list[RawRow]:
     """One grid line, usually one row; split where a label follows values."""
     rows: list[RawRow] = []
     row = RawRow(grid=True)
+    filled = False  # whether row.values holds a non-blank value
     for cell in cells:
         if is_value(cell):
             row.values.append(cell)
+            filled = filled or bool(cell.strip())
             continue
-        if any(v.strip() for v in row.values):
+        if filled:
             rows.append(row)
             row = RawRow(grid=True)
+            filled = False
         # Blanks before a label are the empty parts of a merged label area.
         row.values.clear()
         row.labels.append(cell)
