@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from parsel import Selector
+from lxml import etree
 
 from audit.readers.encoding import decode
 from crawler.dates import find_date
@@ -22,13 +23,17 @@ _CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:
 ATTACHMENT_EXTENSIONS = ("pdf", "docx", "doc", "wps")  # best first: readable formats before binary Word
 _ATTACHMENT = re.compile(r"\.(pdf|docx|doc|wps)(?:$|[?#])", re.IGNORECASE)
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
-# Containers that hold an article body on the common CMS families (spec §5).
-CONTENT_XPATH = (
-    "//*[@id='zoom' or @id='ucap-content' or @id='zoomcon' or @id='content' or @id='article'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' article-content ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' content ')]"
-)
+# Containers that hold an article body on the common CMS families (spec §5):
+# these ids, or these class tokens. Found from the page's id and class values
+# (one cheap pass), not with an XPath predicate tried on every element.
+CONTENT_IDS = frozenset(["zoom", "ucap-content", "zoomcon", "content", "article"])
+CONTENT_CLASSES = frozenset(["TRS_Editor", "article-content", "content"])
+_IDS_AND_CLASSES = etree.XPath("//@id | //@class")
+_XML_SPACE = re.compile("[ \t\r\n]+")  # what XPath's normalize-space splits on
+# Text outside <script> and <style>. Those hold raw text only, never elements,
+# so a text node's parent tells; plain strings, not lxml's "smart" ones.
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(parent::script)][not(parent::style)]", smart_strings=False)
+_TEXT_INSIDE = etree.XPath(".//text()[not(parent::script)][not(parent::style)]", smart_strings=False)
 # Headings of the six sections; a page with several of them is the report itself.
 REPORT_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议", "存在的主要问题", "其他需要报告的事项")
 
@@ -38,7 +43,14 @@ class Link:
     url: str  # absolute, without fragment
     text: str
     fragment: str = ""
-    date: str | None = None  # the date written beside the link, in the same list item
+    given_date: str | None = None  # the date a list API gives with the link
+    anchor: Any = field(default=None, compare=False, repr=False)  # the <a> it came from
+
+    @cached_property
+    def date(self) -> str | None:
+        """The date written beside the link, in the same list item. Read when
+        first asked: only report links are, out of a page of menus."""
+        return _date_beside(self.anchor) if self.anchor is not None else self.given_date
 
 
 def is_html(body: bytes, content_type: str = "") -> bool:
@@ -75,43 +87,41 @@ class Page:
         return text
 
     @cached_property
-    def selector(self) -> Selector:
-        text = self.text.replace("\x00", "")
-        return Selector(text=text or "<html></html>", type="html")
+    def root(self):
+        """The page parsed by lxml (as parsel would: stripped, NULs removed)."""
+        return _parse(self.text)
 
     @cached_property
     def base_url(self) -> str:
-        base = self.selector.xpath("//base/@href").get()
+        base = next(iter(self.root.xpath("//base/@href")), None)
         return urljoin(self.url, base.strip()) if base else self.url
 
     @cached_property
     def metas(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        for meta in self.selector.xpath("//meta[@name or @http-equiv or @property]"):
-            name = (meta.attrib.get("name") or meta.attrib.get("property") or meta.attrib.get("http-equiv") or "").strip().lower()
+        for meta in self.root.xpath("//meta[@name or @http-equiv or @property]"):
+            name = (meta.get("name") or meta.get("property") or meta.get("http-equiv") or "").strip().lower()
             if name and name not in found:
-                found[name] = (meta.attrib.get("content") or "").strip()
+                found[name] = (meta.get("content") or "").strip()
         return found
 
     @cached_property
     def title(self) -> str:
-        for candidate in (self.metas.get("articletitle"), self.selector.xpath("normalize-space(//title)").get()):
+        for candidate in (self.metas.get("articletitle"), self.root.xpath("normalize-space(//title)")):
             if candidate:
                 return candidate.strip()
         return ""
 
-    # Text is read with lxml directly: parsel wraps every text node in a Selector.
     @cached_property
     def visible_text(self) -> str:
-        parts = self.selector.root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
-        return "\n".join(p.strip() for p in parts if p.strip())
+        return "\n".join(p.strip() for p in _VISIBLE_TEXT(self.root) if p.strip())
 
     @cached_property
     def content_text(self) -> str:
         """The article body's text when a known container holds it, else the whole visible text."""
         best = ""
-        for node in self.selector.root.xpath(CONTENT_XPATH):
-            text = " ".join(t.strip() for t in node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))
+        for node in _content_containers(self.root):
+            text = " ".join(t.strip() for t in _TEXT_INSIDE(node))
             if len(text) > len(best):
                 best = text
         return best or self.visible_text
@@ -123,7 +133,7 @@ class Page:
     def headings(self) -> str:
         """Page title, breadcrumb and headings: where a column names itself."""
         parts = [self.title]
-        parts += self.selector.root.xpath(
+        parts += self.root.xpath(
             "//h1//text() | //*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location')"
             " or contains(@class,'lmmc')]//text()"
         )
@@ -137,11 +147,8 @@ class Page:
     def _links(self) -> tuple[Link, ...]:
         found: list[Link] = []
         seen: set[str] = set()
-        roots = [self.selector.root] + [Selector(text=f, type="html").root for f in self.extra_fragments if f.strip()]
+        roots = [self.root] + [_parse(f) for f in self.extra_fragments if f.strip()]
         for root in roots:
-            if not hasattr(root, "iter"):
-                continue
-            # lxml directly: parsel's per-call Selector objects cost more than the parsing itself here.
             for anchor in root.iter("a"):
                 href = (anchor.get("href") or "").strip()
                 if not href or href.lower().startswith(_SKIP_SCHEMES):
@@ -152,12 +159,12 @@ class Page:
                     continue
                 if urlsplit(absolute).scheme not in ("http", "https"):
                     continue
-                text = (anchor.get("title") or "").strip() or " ".join(anchor.text_content().split())
+                text = (anchor.get("title") or "").strip() or " ".join(_text(anchor).split())
                 key = f"{absolute}#{fragment}|{text}"
                 if key in seen:
                     continue
                 seen.add(key)
-                found.append(Link(absolute, text, fragment, _date_beside(anchor)))
+                found.append(Link(absolute, text, fragment, anchor=anchor))
         return tuple(found)
 
     def attachments(self) -> list[tuple[Link, str]]:
@@ -167,6 +174,35 @@ class Page:
 
 
 ITEM_TAGS = ("li", "tr", "dd", "p")
+
+
+def _parse(text: str):
+    """Parse HTML text as parsel does (stripped, without NULs, an empty page
+    as <html/>), with lxml's plain elements: lxml.html's element classes cost
+    a lookup at every step through the tree."""
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(text.replace("\x00", "").strip().encode("utf-8") or b"<html/>", parser)
+    return root if root is not None else etree.fromstring(b"<html/>", parser)
+
+
+def _text(element) -> str:
+    """All text inside ``element`` (its XPath string value, as text_content() gives)."""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+def _content_containers(root) -> list:
+    """Elements with a content id or class token, in document order."""
+    found = []
+    for value in _IDS_AND_CLASSES(root):
+        if value.attrname == "id":
+            if value not in CONTENT_IDS:
+                continue
+        elif CONTENT_CLASSES.isdisjoint(_XML_SPACE.split(value)):
+            continue
+        element = value.getparent()
+        if not found or found[-1] is not element:  # known by both id and class: once
+            found.append(element)
+    return found
 
 
 def _date_beside(anchor) -> str | None:
@@ -183,13 +219,13 @@ def _date_beside(anchor) -> str | None:
     if parent is not None:
         items.append(parent)
     for item in items:
-        whole = " ".join(item.text_content().split())
+        whole = " ".join(_text(item).split())
         if len(whole) > 200:
             continue  # a layout block, not a list item
         outside = " ".join(
             t.strip() for t in item.itertext() if t.strip()
         )
-        link_text = " ".join(anchor.text_content().split())
+        link_text = " ".join(_text(anchor).split())
         found = find_date(outside.replace(link_text, " ", 1)) or find_date(whole)
         if found:
             return found

@@ -49,7 +49,7 @@ def create_page_html_pages(page_url: str, script_text: str) -> list[str]:
 class CreatePageHTMLPagination(PortalFamily):
     def pages(self, page: Page) -> list[str]:
         found = super().pages(page)
-        scripts = "\n".join(page.selector.xpath("//script/text()").getall())
+        scripts = "\n".join(page.root.xpath("//script/text()"))
         found += [url for url in create_page_html_pages(page.url, scripts) if url != page.url]
         return list(dict.fromkeys(found))
 
