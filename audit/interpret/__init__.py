@@ -34,17 +34,28 @@ def flatten(document: Document) -> list[Line]:
     lines: list[Line] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            if block.text.strip():
-                lines.append(Line(text=halfwidth(block.text)))
+            text = block.text
+            if text and not text.isspace():
+                lines.append(Line(text=halfwidth(text)))
         else:
             for row in block.rows:
                 cells = [c for c in row if c is not None]
-                joined = "".join(cells)  # one test per row rather than per cell
-                if joined.strip():
-                    if has_fullwidth(joined):
-                        cells = [halfwidth(c) for c in cells]
-                    lines.append(Line(cells=cells))
+                plain = "\t".join(cells)  # one test per row rather than per cell
+                if plain and not plain.isspace():
+                    if has_fullwidth(plain):
+                        cells, plain = _halfwidth_cells(cells, plain)
+                    lines.append(Line(cells=cells, plain=plain))
     return lines
+
+
+def _halfwidth_cells(cells: list[str], plain: str) -> tuple[list[str], str]:
+    """The cells and their tab-joined text, folded. Folding maps one
+    character to one and never makes or removes a tab, so the joined text is
+    folded at once and cut again, unless a cell holds a tab itself."""
+    plain = halfwidth(plain)
+    if plain.count("\t") == len(cells) - 1:
+        return plain.split("\t"), plain
+    return [halfwidth(c) for c in cells], plain
 
 
 def _region(number: int, ranges: dict[int, tuple[int, int]], total: int) -> tuple[int, int]:
@@ -65,9 +76,9 @@ def interpret(document: Document) -> Report:
     lines, sections, ranges, problems = split_sections(flatten(document))
     report.sections = sections
     report.problems.extend(problems)
-    report.body_text = "\n".join(line.plain() for line in lines)
+    report.body_text = "\n".join([line.plain for line in lines])
 
-    opening = [line.plain() for line in lines[:40]]
+    opening = [line.plain for line in lines[:40]]
     report.title, report.agency, report.year = find_title(document.meta.get("title"), opening)
     report.published, report.published_source = find_published(document.meta, "\n".join(opening))
 

@@ -16,7 +16,7 @@ from audit.interpret.rows import RawRow
 from audit.model import Cell
 
 
-@dataclass
+@dataclass(slots=True)
 class RowReading:
     cells: list[Cell] | None  # None: the row could not be read reliably
     problems: list[Problem] = field(default_factory=list)

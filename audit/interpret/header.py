@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from audit.interpret.normalize import halfwidth
 
@@ -24,21 +25,26 @@ def _year(text: str) -> int:
     return int("".join(_CN_DIGITS.get(ch, ch) for ch in text))
 
 
-def find_title(meta_title: str | None, first_lines: list[str]) -> tuple[str | None, str | None, int | None]:
-    """Return (title, agency, year) from the metadata title or the opening lines."""
-    candidates: list[str] = []
+_LABELLED_TITLE = re.compile(r"^\s*标题\s*[:：]\s*(.+)$")
+
+
+def _title_candidates(meta_title: str | None, first_lines: list[str]) -> Iterator[str]:
+    """Where a title may be, most trusted first; made as they are asked for,
+    since the first one usually answers."""
+    labelled = [m.group(1) for m in map(_LABELLED_TITLE.match, first_lines) if m]
+    yield from reversed(labelled)  # "标题：…" lines, the last one first
     if meta_title:
-        candidates.append(meta_title)
-    for line in first_lines:
-        labelled = re.match(r"^\s*标题\s*[:：]\s*(.+)$", line)
-        if labelled:
-            candidates.insert(0, labelled.group(1))
+        yield meta_title
     # A title often wraps: "淮安市洪泽区人民政府" / "2024 年政府信息公开工作年度报告".
     short = [line for line in first_lines if len(line) <= 120]  # a title is a line of its own
-    candidates.extend(short)
-    candidates.extend(a + b for a, b in zip(short, short[1:]))
+    yield from short
+    yield from (a + b for a, b in zip(short, short[1:]))
+
+
+def find_title(meta_title: str | None, first_lines: list[str]) -> tuple[str | None, str | None, int | None]:
+    """Return (title, agency, year) from the metadata title or the opening lines."""
     fallback = None
-    for candidate in candidates:
+    for candidate in _title_candidates(meta_title, first_lines):
         text = halfwidth(candidate).strip()
         if len(text) > 120 or ("报告" not in text and "年报" not in text):
             continue

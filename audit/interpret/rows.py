@@ -15,28 +15,35 @@ The table readers then match labels to the spec's row keys.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from audit.interpret.normalize import PLACEHOLDERS, halfwidth, is_value
 
 
-@dataclass
 class Line:
-    """A paragraph (``text``) or a table row (``cells``, merged positions dropped)."""
+    """A paragraph (``text``) or a table row (``cells``, merged positions dropped).
 
-    text: str | None = None
-    cells: list[str] | None = None
+    ``plain`` is the line as section and body text show it (a row's cells
+    joined by tabs); it is read several times, so it is built once here.
+    """
+
+    __slots__ = ("text", "cells", "plain")
+
+    def __init__(self, text: str | None = None, cells: list[str] | None = None, plain: str | None = None) -> None:
+        self.text = text
+        self.cells = cells
+        if plain is None:  # a caller that has joined the cells already passes them joined
+            plain = text if text is not None else "\t".join(cells or [])
+        self.plain = plain
 
     @property
     def is_row(self) -> bool:
         return self.cells is not None
 
-    def plain(self) -> str:
-        return self.text if self.text is not None else "\t".join(self.cells or [])
 
-
-@dataclass
+@dataclass(slots=True)  # one per table row: slots make them cheaper to build and read
 class RawRow:
     labels: list[str] = field(default_factory=list)
     values: list[str] = field(default_factory=list)
@@ -47,7 +54,7 @@ class RawRow:
         return "".join(self.labels)
 
     def has_values(self) -> bool:
-        return any(v.strip() for v in self.values)
+        return any(map(str.strip, self.values))
 
 
 # A digit run. Item numbers ("2.") glued to the end of a run belong to the
@@ -113,9 +120,9 @@ def raw_rows(lines: list[Line]) -> list[RawRow]:
     current: RawRow | None = None  # the open running-text row
 
     for line in lines:
-        if line.is_row:
+        if line.cells is not None:
             current = None
-            rows.extend(_grid_rows(line.cells or []))
+            _grid_rows(line.cells, rows)
             continue
         for kind, text in tokenize_text(line.text or ""):
             if kind == "label":
@@ -131,22 +138,34 @@ def raw_rows(lines: list[Line]) -> list[RawRow]:
     return rows
 
 
-def _grid_rows(cells: list[str]) -> list[RawRow]:
-    """One grid line, usually one row; split where a label follows values."""
-    rows: list[RawRow] = []
-    row = RawRow(grid=True)
-    filled = False  # whether row.values holds a non-blank value
+_LABEL, _BLANK, _FILLED = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=4096)  # cells repeat ("0", "", "1"): many per report, few distinct
+def _cell_kind(cell: str) -> int:
+    """_LABEL, or a value: _BLANK or _FILLED."""
+    if not is_value(cell):
+        return _LABEL
+    return _FILLED if cell.strip() else _BLANK
+
+
+def _grid_rows(cells: list[str], rows: list[RawRow]) -> None:
+    """Append one grid line's rows, usually one; split where a label follows values."""
+    labels: list[str] = []
+    values: list[str] = []
+    filled = False  # whether values holds a non-blank value
     for cell in cells:
-        if is_value(cell):
-            row.values.append(cell)
-            filled = filled or bool(cell.strip())
+        kind = _cell_kind(cell)
+        if kind != _LABEL:
+            values.append(cell)
+            if kind == _FILLED:
+                filled = True
             continue
         if filled:
-            rows.append(row)
-            row = RawRow(grid=True)
+            rows.append(RawRow(labels, values, True))
+            labels, values = [], []
             filled = False
         # Blanks before a label are the empty parts of a merged label area.
-        row.values.clear()
-        row.labels.append(cell)
-    rows.append(row)
-    return rows
+        values.clear()
+        labels.append(cell)
+    rows.append(RawRow(labels, values, True))

@@ -24,8 +24,13 @@ from audit.interpret.rows import Line
 from audit.model import SECTION_NUMERALS, SECTIONS, Section
 
 THRESHOLD = 0.8
-# A numeral opening a heading; not one inside brackets "（三）".
-_MARKER = re.compile(r"(?<![(（])(第[一二三四五六七八九十]部分|[一二三四五六七八九十]{1,2}[、.．])")
+# A numeral opening a heading ("三、", "十一、", "第三部分"); not one inside
+# brackets "（三）". Written to start with a plain character class, which the
+# regex engine scans for quickly (a pattern opening with the lookbehind is
+# tried at every position): that first character is then checked not to
+# follow a bracket, and 第 leads to the "部分" form.
+_NUMERALS = "一二三四五六七八九十"
+_MARKER = re.compile(rf"([第{_NUMERALS}](?<![(（].)(?:(?<=第)[{_NUMERALS}]部分|(?<!第)[{_NUMERALS}]?[、.．]))")
 
 
 @dataclass
@@ -80,6 +85,10 @@ def find_headings(lines: list[Line]) -> list[Heading]:
     candidates: list[Heading] = []
     for index, line in enumerate(lines):
         if line.is_row:
+            # A numeral in one cell is one in the row's tab-joined text too (a
+            # tab cannot stand before it as a bracket): most rows stop here.
+            if not _MARKER.search(line.plain):
+                continue
             filled = [c for c in line.cells or [] if c.strip()]
             if len(filled) != 1:
                 continue
@@ -148,7 +157,7 @@ def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section], dict[i
         section = sections[number - 1]
         section.found = True
         section.heading = new_lines[line_index].text
-        section.text = "\n".join(l.plain() for l in new_lines[line_index + 1 : end]).strip()
+        section.text = "\n".join([l.plain for l in new_lines[line_index + 1 : end]]).strip()
 
     for heading in headings:
         if not heading.standard:

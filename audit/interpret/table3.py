@@ -9,6 +9,7 @@ only when exactly one combination satisfies them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from audit.document import Problem
@@ -42,6 +43,7 @@ COLUMN_VARIANTS = {
 }
 
 
+@functools.cache  # a handful of keys, one call per row read
 def _label(key: str) -> str:
     if key == TABLE3_OLD_OTHER_ROW:
         return f"表三“{TABLE3_OLD_OTHER_LABEL}”行"
@@ -50,8 +52,12 @@ def _label(key: str) -> str:
     return f"表三“{prefix}{label}”行"
 
 
+_POSITION = {key: index for index, key in enumerate(ORDER)}
+_POSITION[TABLE3_OLD_OTHER_ROW] = _POSITION["other.other"]
+
+
 def _order_index(key: str) -> int:
-    return ORDER.index("other.other") if key == TABLE3_OLD_OTHER_ROW else ORDER.index(key)
+    return _POSITION[key]
 
 
 def read_table3(rows: list[RawRow]) -> tuple[dict[str, dict[str, Cell]], bool, list[Problem]]:
@@ -109,7 +115,8 @@ def read_table3(rows: list[RawRow]) -> tuple[dict[str, dict[str, Cell]], bool, l
                 )
         reading = read_row(row, WIDTH, {"table": "table3", "row": key}, _label(key), applicant_row_check)
         problems.extend(reading.problems)
-        table.setdefault(key, dict.fromkeys(TABLE3_COLUMNS))
+        if key not in table:
+            table[key] = dict.fromkeys(TABLE3_COLUMNS)
         if reading.cells is not None:
             table[key] = dict(zip(TABLE3_COLUMNS, reading.cells))
         elif reading.candidates:
