@@ -73,7 +73,7 @@ def read(data: bytes, source: str) -> Document:
 
 
 def _read(data: bytes, source: str) -> Document:
-    match = _CHARSET.search(data[:65536])
+    match = _CHARSET.search(data, 0, 65536)  # no copy of the page's head
     declared = match.group(1).decode("ascii", "replace") if match else None
     # Hand libxml2 UTF-8 and tell it so, so that no meta tag inside the page
     # can make it decode a second time with the wrong charset. Bytes that are
