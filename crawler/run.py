@@ -114,6 +114,9 @@ def _run_reactor(store, rows, years, run_id, options, progress):
     deferred.addErrback(lambda failure: failures.append(failure))
     _reactor_used = True
     process.start(install_signal_handlers=threading.current_thread() is threading.main_thread())
+    # Scrapy leaves the root logger at NOTSET: every debug call of the PDF
+    # library while the reports are audited would still build a record.
+    logging.getLogger().setLevel(level)
     if failures:
         failure = failures[0]
         raise CrawlError(f"抓取未能运行：{failure.getErrorMessage()}") from failure.value

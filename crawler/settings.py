@@ -37,6 +37,10 @@ DEFAULT_REQUEST_HEADERS = {
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the spider logs every failure itself, in Chinese, with its URL
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# Scrapy starts this many asyncio workers for every callback's output, however
+# short; the items go to one SQLite writer, so running them in parallel buys
+# nothing, while 100 tasks per response cost more than parsing the page.
+CONCURRENT_ITEMS = 4
 LOG_LEVEL = "WARNING"
 
 

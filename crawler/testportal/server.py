@@ -125,6 +125,10 @@ class PortalServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             server_version = "TestPortal/1.0"
+            # Headers and body leave in separate writes; with Nagle's algorithm on,
+            # the body then waits for the client's delayed ACK (~40 ms) on every
+            # kept-alive connection. Real web servers set TCP_NODELAY too.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # quiet: the log above is the record
                 pass
