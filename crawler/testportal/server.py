@@ -47,10 +47,11 @@ class PortalServer:
     to ``requests.jsonl``. Use as a context manager, or call ``stop()``.
     """
 
-    def __init__(self, root: str | Path | None = None, *, year: int | None = None):
+    def __init__(self, root: str | Path | None = None, *, year: int | None = None, latency: float = 0.0):
         from datetime import date
 
         self.year = year or date.today().year - 1
+        self.latency = latency  # seconds every answer waits first, as a real server thinks (bench/crawl.py)
         self.log: list[LoggedRequest] = []
         self._lock = threading.Lock()
         self._hits: dict[str, int] = {}
@@ -149,6 +150,8 @@ class PortalServer:
                     self.headers.get("User-Agent", ""),
                 )
                 portal._record(entry)
+                if portal.latency:
+                    time.sleep(portal.latency)
                 status = 500
                 try:
                     status = self._serve()
