@@ -119,8 +119,13 @@ def clean_text(text: str) -> str:
     characters go, runs of spaces shrink to one, and a line break between two
     CJK characters disappears (PDF and Word wrap Chinese anywhere).
     """
+    # Whitespace at either end goes whatever it is, and none of the steps
+    # below looks across it (their lookarounds want CJK characters, which
+    # \u3000 no longer is once spaces are tidied): strip first, so that text
+    # with only its ends to trim, "\n    某某局\n  ", needs no other work.
+    text = text.strip()
     if not _NEEDS_WORK.search(text):
-        return text.strip()  # most cells: nothing to tidy
+        return text  # most cells: nothing to tidy
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text)

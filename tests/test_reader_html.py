@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.document import Paragraph, Table
+from audit.document import Paragraph, Table, clean_text
 from audit.readers.encoding import is_utf8
 from audit.readers.html import read
 from conftest import FIXTURES, shared_path
@@ -141,6 +141,18 @@ def test_invalid_byte_late_in_a_utf8_page_is_reported():
 
 
 # ---------------------------------------------------------------- odd pages
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("\n   某某局\n  ", "某某局"),  # only the ends to trim
+        (" \u3000\n中\n文\u00a0 a\u200b \n", "中文 a"),  # trimmed ends, then the inside tidied
+        ("\u200b\n\n中\r\n文 \u3000", "中文"),  # a zero-width character is not an end to trim
+    ],
+)
+def test_clean_text_trims_ends_then_tidies(raw, clean):
+    assert clean_text(raw) == clean
 
 
 def test_malformed_html_still_reads():
