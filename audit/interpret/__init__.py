@@ -68,41 +68,53 @@ def _region(number: int, ranges: dict[int, tuple[int, int]], total: int) -> tupl
 
 
 def interpret(document: Document) -> Report:
-    report = Report(source=document.source, readable=document.readable)
-    report.problems.extend(document.problems)
     if not document.readable:
+        report = Report(source=document.source, readable=False)
+        report.problems.extend(document.problems)
         return report
 
-    lines, sections, ranges, problems = split_sections(flatten(document))
-    report.sections = sections
-    report.problems.extend(problems)
-    report.body_text = "\n".join([line.plain for line in lines])
+    problems = list(document.problems)
+    lines, sections, ranges, section_problems = split_sections(flatten(document))
+    problems.extend(section_problems)
+    body_text = "\n".join([line.plain for line in lines])
 
     opening = [line.plain for line in lines[:40]]
-    report.title, report.agency, report.year = find_title(document.meta.get("title"), opening)
-    report.published, report.published_source = find_published(document.meta, "\n".join(opening))
+    title, agency, year = find_title(document.meta.get("title"), opening)
+    published, published_source = find_published(document.meta, "\n".join(opening))
 
     def rows_of(number: int):
         start, end = _region(number, ranges, len(lines))
         return raw_rows(lines[start:end])
 
-    report.table2, found2, old2, problems2 = read_table2(rows_of(2), report.body_text)
-    report.table3, found3, problems3 = read_table3(rows_of(3))
-    report.table4, found4, problems4 = read_table4(rows_of(4))
-    report.tables_found = {"table2": found2, "table3": found3, "table4": found4}
+    table2, found2, old2, problems2 = read_table2(rows_of(2), body_text)
+    table3, found3, problems3 = read_table3(rows_of(3))
+    table4, found4, problems4 = read_table4(rows_of(4))
+    tables_found = {"table2": found2, "table3": found3, "table4": found4}
     for name, problems_n in (("table2", problems2), ("table3", problems3), ("table4", problems4)):
-        if report.tables_found[name]:
-            report.problems.extend(problems_n)
+        if tables_found[name]:
+            problems.extend(problems_n)
         else:
-            report.problems.append(
-                Problem("table_missing", f"未能读取{TABLE_NAMES[name]}", location={"table": name})
-            )
+            problems.append(Problem("table_missing", f"未能读取{TABLE_NAMES[name]}", location={"table": name}))
 
-    if old2:
-        report.format_version = "2019"
-    elif found2 or found3:
-        report.format_version = "2021"
-    return report
+    # Built once, with every field known: its defaults (empty tables and
+    # sections) would all be replaced.
+    return Report(
+        source=document.source,
+        agency=agency,
+        year=year,
+        title=title,
+        published=published,
+        published_source=published_source,
+        format_version="2019" if old2 else "2021" if found2 or found3 else "unknown",
+        sections=sections,
+        table2=table2,
+        table3=table3,
+        table4=table4,
+        tables_found=tables_found,
+        body_text=body_text,
+        readable=True,
+        problems=problems,
+    )
 
 
 def parse_path(path: str | Path) -> Report:

@@ -701,8 +701,15 @@ def _table(table, holders: set):
     out = []
     for r, line in enumerate(grid):
         if own[r]:
-            line = ["" if c is _FREE else c for c in line[:width]]
-            out.append(line + [""] * (width - len(line)))
+            # Most lines are whole already: no position left free by a span,
+            # as wide as the table. Only the others are copied.
+            if len(line) > width:
+                line = line[:width]
+            if _FREE in line:
+                line = ["" if c is _FREE else c for c in line]
+            if len(line) < width:
+                line = line + [""] * (width - len(line))
+            out.append(line)
     if not any(c for line in out for c in line):
         return None
     return Table(rows=out)
