@@ -74,13 +74,14 @@ def read_table3(rows: list[RawRow]) -> tuple[dict[str, dict[str, Cell]], bool, l
         # A grid row of blank cells under a known label, once the data rows
         # have begun (headings such as "其他" come before), is a row left
         # empty; in running text a lone label's numbers are elsewhere.
+        has_values = row.has_values()
         blank_grid_row = row.grid and bool(row.values) and pointer >= 0
-        if not row.has_values() and not blank_grid_row:
+        if not has_values and not blank_grid_row:
             if pointer < 0:
                 header_labels.extend(row.labels)
             continue
         match = match_label(row.labels, TARGETS) if row.labels else None
-        if not row.has_values() and (match is None or match.key in filled):
+        if not has_values and (match is None or match.key in filled):
             continue
         if not row.grid and not pure_text and len(row.values) < WIDTH:
             problems.append(
