@@ -140,26 +140,6 @@ def test_invalid_byte_late_in_a_utf8_page_is_reported():
     assert doc.blocks[0].text == "第0段：全年主动公开政府信息。"
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda page: b"<!DOCTYPE html \xd6\xd0>" + page,  # libxml2 skips a doctype's tail unread
-        lambda page: page.replace(b"<p>", b"</b>" * 120 + b"<p>", 1).replace("条".encode(), b"\xd6\xd0"),  # past 100 errors
-    ],
-)
-def test_invalid_utf8_libxml2_does_not_report_is_still_caught(damage):
-    # A page that says UTF-8 is parsed as it is and libxml2's report of bad
-    # bytes trusted, except where libxml2 cannot be: there the page is
-    # checked as before and the bad bytes are reported.
-    page = (
-        '<html><head><meta charset="utf-8"></head><body><div id=zoom>'
-        "<p>一、总体情况</p><p>全年主动公开信息一百条。</p></div></body></html>"
-    ).encode()
-    assert read(page, "clean.html").problems == []
-    doc = read(damage(page), "damaged.html")
-    assert [p.kind for p in doc.problems] == ["encoding"]
-
-
 # ---------------------------------------------------------------- odd pages
 
 

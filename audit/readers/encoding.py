@@ -46,18 +46,6 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
-def may_be_plain_utf8(data: bytes, declared: str | None) -> bool:
-    """Whether ``data`` may be read as UTF-8 without decoding it first: no
-    byte-order mark or NUL byte, and any declared charset is UTF-8. Such
-    bytes, once found strict UTF-8, are what decode would keep as they are,
-    with no problem to report."""
-    return (
-        _family(declared) in (None, "utf-8")
-        and not data.startswith(tuple(bom for bom, _ in _BOMS))
-        and b"\x00" not in data
-    )
-
-
 def decode(data: bytes, declared: str | None = None, need_text: bool = True) -> tuple[str | None, str, list[Problem]]:
     """Return (text, encoding used, problems).
 

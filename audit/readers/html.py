@@ -36,7 +36,7 @@ import lxml.etree as etree
 
 from audit.document import Document, Paragraph, Table, clean_text
 from audit.readers import unreadable
-from audit.readers.encoding import decode, is_utf8, may_be_plain_utf8
+from audit.readers.encoding import decode
 
 CHROME_LIMIT = 20_000
 MAX_COLSPAN = 100
@@ -75,18 +75,17 @@ def read(data: bytes, source: str) -> Document:
 def _read(data: bytes, source: str) -> Document:
     match = _CHARSET.search(data, 0, 65536)  # no copy of the page's head
     declared = match.group(1).decode("ascii", "replace") if match else None
-    parsed = _parse_as_utf8(data) if may_be_plain_utf8(data, declared) else None
-    if parsed is not None:
-        (parser, root), encoding, problems = parsed, "utf-8", []
-    else:
-        # Hand libxml2 UTF-8 and tell it so, so that no meta tag inside the
-        # page can make it decode a second time with the wrong charset. Bytes
-        # that are strict UTF-8 would re-encode to themselves: pass them as
-        # they are, which saves decoding the page into a string and back.
-        text, encoding, problems = decode(data, declared, need_text=b"\x00" in data)
-        payload = data if text is None else text.replace("\x00", "").encode("utf-8", "replace")
-        parser, root = _parse(payload)
-        del text, payload  # a 50 MB page: do not hold three copies while walking
+    # Hand libxml2 UTF-8 and tell it so, so that no meta tag inside the page
+    # can make it decode a second time with the wrong charset. Bytes that are
+    # strict UTF-8 would re-encode to themselves: pass them as they are, which
+    # saves decoding the page into a string and encoding it back.
+    text, encoding, problems = decode(data, declared, need_text=b"\x00" in data)
+    payload = data if text is None else text.replace("\x00", "").encode("utf-8", "replace")
+    # lxml.etree's HTMLParser is the parser lxml.html uses, minus the Python
+    # element-class lookup that costs a call per element on a 50 MB page.
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    root = etree.fromstring(payload, parser)
+    del text, payload  # a 50 MB page: do not hold three copies while walking
     if root is None:
         return unreadable(source, "HTML 页面为空，无法读取年报内容", error="empty document", encoding=encoding)
 
@@ -106,50 +105,6 @@ def _read(data: bytes, source: str) -> Document:
         error = fatal[0] if fatal else "no visible text"
         return unreadable(source, "HTML 页面中没有可读取的文字内容", error=error, encoding=encoding)
     return Document(source=source, blocks=blocks, meta=meta, problems=problems)
-
-
-def _parse(payload: bytes):
-    """(parser, root) of UTF-8 bytes. lxml.etree's HTMLParser is the parser
-    lxml.html uses, minus the Python element-class lookup that costs a call
-    per element on a 50 MB page."""
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    return parser, etree.fromstring(payload, parser)
-
-
-# libxml2 reports the first invalid UTF-8 sequence it meets, but only among
-# its first 100 errors, and it skips what follows a <!DOCTYPE's name unread.
-_REPORTED_ERRORS = 100
-_INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
-
-
-def _parse_as_utf8(data: bytes):
-    """(parser, root) of a page read as UTF-8, libxml2 checking the bytes as
-    it parses them, which spares a check of the whole page beforehand; None
-    when they are not strict UTF-8 (or the parse failed), so that the page
-    is decoded first (see decode)."""
-    try:
-        parser, root = _parse(data)
-    except Exception:  # noqa: BLE001 - the decoding path parses again and decides
-        return None
-    log = parser.error_log
-    if root is None or any(entry.type == _INVALID_ENCODING for entry in log):
-        return None
-    if len(log) >= _REPORTED_ERRORS:
-        checked = is_utf8(data)  # an invalid sequence may have gone unreported
-    else:
-        checked = all(is_utf8(declaration) for declaration in _doctypes(data))
-    return (parser, root) if checked else None
-
-
-def _doctypes(data: bytes):
-    """Every <!DOCTYPE ...> in ``data`` (any case), as bytes. Found from its
-    "!", a rare byte that find() reaches at memchr speed; "<" is everywhere."""
-    mark = data.find(b"!")
-    while mark >= 0:
-        if data[mark - 1 : mark] == b"<" and data[mark + 1 : mark + 8].lower() == b"doctype":
-            end = data.find(b">", mark)
-            yield data[mark - 1 : end if end >= 0 else len(data)]
-        mark = data.find(b"!", mark + 1)
 
 
 def _body_and_chrome(page, body) -> tuple[list, str]:
@@ -320,14 +275,11 @@ def _by_known_id(page, text: str, best: int):
         if top is not None and len(above) <= top_depth:
             continue
         element_text = _text(element)
-        markers = [index for index in range(len(MARKERS)) if _has_marker(index, element_text)]
-        if _with_table(len(markers), element) == best:
-            top, top_depth, top_text, present = element, len(above), element_text, markers
+        if _with_table(_markers_in(element_text), element) == best:
+            top, top_depth, top_text = element, len(above), element_text
     if top is None:
         return None
-    # When the best score counts a table, an element with no table below it
-    # cannot reach it: the walk skips those without reading their text.
-    with_tables = _holding_tables(top) if best > len(present) else None
+    present = [index for index in range(len(MARKERS)) if _has_marker(index, top_text)]
     for index in present:
         pattern = _MARKER_RES[index]
         if len(pattern.findall(top_text)) == len(pattern.findall(text)):
@@ -348,8 +300,6 @@ def _by_known_id(page, text: str, best: int):
         else:
             reached = []
             for child in element:
-                if with_tables is not None and child not in with_tables:
-                    continue
                 child_text = _text(child)
                 budget -= len(child_text)
                 if budget < 0:
@@ -367,19 +317,6 @@ def _by_known_id(page, text: str, best: int):
                     winner, found_inside = candidate, True
         stack.extend((child, depth - 1) for child, _ in reversed(reached))  # depth first, in document order
     return winner[3]
-
-
-def _holding_tables(top) -> set:
-    """The tables in ``top`` (itself included) and the elements holding them, up to ``top``."""
-    found: set = set()
-    for table in top.iter("table"):
-        element = table
-        while element not in found:
-            found.add(element)
-            if element is top:
-                break
-            element = element.getparent()
-    return found
 
 
 def _smallest_holding(page, best: int):
