@@ -12,10 +12,10 @@ errors by agency, findings resolved this month, ...). The metadata is built
 here in Python from what the database holds, so an older database (fewer
 tables) is still served.
 
-The screen of findings wants one SQL view with Chinese column names
-(``finding_list``, ``FINDING_LIST_SQL`` below). Views belong to the store's
-migrations; until the store has it, the canned queries carry the same SELECT
-inline, and once the view exists it gets its facets and full-text search.
+The screen of findings is the view ``finding_list`` (Chinese column names)
+that the store's migration m004 creates. A database made before m004 is
+served read-only and never migrated here, so for it the canned queries carry
+the view's SELECT inline (``FINDING_LIST_SQL``); a test keeps the two equal.
 """
 
 from __future__ import annotations
@@ -218,9 +218,8 @@ def _case(column: str, labels: dict[str, str]) -> str:
     return f"case {column} {whens} else {column} end"
 
 
-# One row per finding, in the words of the screen. This SELECT is the body of
-# the view ``finding_list`` that the store's migration m004 is to create; the
-# canned queries use it inline until then.
+# One row per finding, in the words of the screen: the body of the view
+# ``finding_list`` (store migration m004), inlined for older databases.
 FINDING_LIST_SQL = f"""select
   a.name as 机关,
   a.region as 地区,
