@@ -28,7 +28,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 HTTPCACHE_POLICY = "crawler.middlewares.RevalidatePolicy"
-HTTPCACHE_STORAGE = "crawler.httpcache.CompactCacheStorage"
+HTTPCACHE_STORAGE = "crawler.httpcache.SQLiteCacheStorage"
 
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
