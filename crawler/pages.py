@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -148,17 +148,27 @@ class Page:
         found: list[Link] = []
         seen: set[str] = set()
         roots = [self.root] + [_parse(f) for f in self.extra_fragments if f.strip()]
+        base = self.base_url
+        parts = urlsplit(base)
+        # What urljoin reads of the base depends on the link's form (RFC 3986 §5.2):
+        # a full or network-path link needs only the base's scheme, a root-relative
+        # one its scheme and host. Resolving against that much of the base gives the
+        # same URL, and lets the menus every page of a portal repeats hit the cache.
+        scheme_only, origin = f"{parts.scheme}:", f"{parts.scheme}://{parts.netloc}/"
         for root in roots:
             for anchor in root.iter("a"):
                 href = (anchor.get("href") or "").strip()
                 if not href or href.lower().startswith(_SKIP_SCHEMES):
                     continue
-                try:
-                    absolute, fragment = urldefrag(urljoin(self.base_url, href))
-                except ValueError:
+                if href.startswith("//") or href[:8].lower().startswith(("http://", "https://")):
+                    resolved = _resolve(scheme_only, href)
+                elif href.startswith("/"):
+                    resolved = _resolve(origin, href)
+                else:
+                    resolved = _resolve(base, href)
+                if resolved is None:
                     continue
-                if urlsplit(absolute).scheme not in ("http", "https"):
-                    continue
+                absolute, fragment = resolved
                 text = (anchor.get("title") or "").strip() or " ".join(_text(anchor).split())
                 key = f"{absolute}#{fragment}|{text}"
                 if key in seen:
@@ -183,6 +193,16 @@ def _parse(text: str):
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     root = etree.fromstring(text.replace("\x00", "").strip().encode("utf-8") or b"<html/>", parser)
     return root if root is not None else etree.fromstring(b"<html/>", parser)
+
+
+@lru_cache(maxsize=16384)
+def _resolve(base: str, href: str) -> tuple[str, str] | None:
+    """``href`` made absolute against ``base`` and parted from its fragment; None if not http(s)."""
+    try:
+        absolute, fragment = urldefrag(urljoin(base, href))
+    except ValueError:
+        return None
+    return (absolute, fragment) if urlsplit(absolute).scheme in ("http", "https") else None
 
 
 def _text(element) -> str:

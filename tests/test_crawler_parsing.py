@@ -268,3 +268,29 @@ def test_is_html_sniffs_bytes_not_names():
     assert is_html(b"<!DOCTYPE html><html></html>")
     assert not is_html(b"%PDF-1.4 ...", "text/html")
     assert not is_html(b"PK\x03\x04....", "application/octet-stream")
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://www.example.gov.cn/xxgk/gknb/index.html?page=2",
+        "https://example.gov.cn:8443/a/b;params/list.shtml",
+        "http://example.gov.cn",
+    ],
+)
+def test_links_resolve_as_urljoin_against_the_whole_page_url(base):
+    # Full and root-relative links are resolved against part of the base (so that
+    # menus repeated on every page are resolved once); the result must not change.
+    from urllib.parse import urldefrag, urljoin, urlsplit
+
+    hrefs = [
+        "/xxgk/../gknb/t1.html", "//cdn.example.gov.cn/x.pdf", "HTTP://Example.gov.cn/A/./b.html#part", "https://other.gov.cn",
+        "http://example.gov.cn/list?", "/p;x?y=1#z", "?page=3", "../up.html", "t2025.html", "http:relative.html", "ftp://example.gov.cn/f",
+    ]
+    body = "<html><body>" + "".join(f'<a href="{h}">链接{n}</a>' for n, h in enumerate(hrefs)) + "</body></html>"
+    expected = []
+    for n, href in enumerate(hrefs):
+        absolute, fragment = urldefrag(urljoin(base, href))
+        if urlsplit(absolute).scheme in ("http", "https"):
+            expected.append((absolute, fragment, f"链接{n}"))
+    assert [(link.url, link.fragment, link.text) for link in Page(base, body.encode()).links()] == expected
