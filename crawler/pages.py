@@ -114,14 +114,14 @@ class Page:
 
     @cached_property
     def visible_text(self) -> str:
-        return "\n".join(p.strip() for p in _VISIBLE_TEXT(self.root) if p.strip())
+        return "\n".join(filter(None, map(str.strip, _VISIBLE_TEXT(self.root))))
 
     @cached_property
     def content_text(self) -> str:
         """The article body's text when a known container holds it, else the whole visible text."""
         best = ""
         for node in _content_containers(self.root):
-            text = " ".join(t.strip() for t in _TEXT_INSIDE(node))
+            text = " ".join(map(str.strip, _TEXT_INSIDE(node)))
             if len(text) > len(best):
                 best = text
         return best or self.visible_text
