@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/crawl_work.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
