@@ -41,13 +41,13 @@ class _Server(ThreadingHTTPServer):
 
 
 class PortalServer:
-    """The test portals and an off-site host, on free ports of 127.0.0.1.
+    """The test portals and an off-site host, on free ports of 127.0.0.1 (or the ``ports`` given).
 
     ``root`` (optional) is a directory where every request is also appended
     to ``requests.jsonl``. Use as a context manager, or call ``stop()``.
     """
 
-    def __init__(self, root: str | Path | None = None, *, year: int | None = None, latency: float = 0.0):
+    def __init__(self, root: str | Path | None = None, *, year: int | None = None, latency: float = 0.0, ports: tuple[int, int] = (0, 0)):
         from datetime import date
 
         self.year = year or date.today().year - 1
@@ -59,8 +59,13 @@ class PortalServer:
         if root is not None:
             Path(root).mkdir(parents=True, exist_ok=True)
             self._log_file = open(Path(root) / "requests.jsonl", "a", encoding="utf-8")  # noqa: SIM115
-        self._portal = _Server(("127.0.0.1", 0), self._handler("portal"))
-        self._offsite = _Server(("127.0.0.1", 0), self._handler("offsite"))
+        # Ports 0: any free ones. The demo asks for the previous run's, so that its URLs stay the same.
+        self._portal = _Server(("127.0.0.1", ports[0]), self._handler("portal"))
+        try:
+            self._offsite = _Server(("127.0.0.1", ports[1]), self._handler("offsite"))
+        except OSError:
+            self._portal.server_close()
+            raise
         self.base_url = f"http://127.0.0.1:{self._portal.server_address[1]}"
         self.offsite_url = f"http://127.0.0.1:{self._offsite.server_address[1]}"
         self.site = Site(self.year, self.offsite_url)
