@@ -264,8 +264,10 @@ def _by_known_id(page, text: str, best: int):
     outside W can reach the best score, and the elements above W can never
     win. So the winner is W or a known container inside W reaching the best
     score, and those all lie among the elements reaching it, which are
-    walked down from W (a score never grows going down). Otherwise, or when
-    that walk reads too much text, the full search decides.
+    walked down from W (a score never grows going down); when W holds a
+    table, only the known containers holding one need reading (see
+    _known_around). Otherwise, or when that reads too much text, the full
+    search decides.
     """
     top = None
     for element in _BY_KNOWN_ID(page):
@@ -275,20 +277,23 @@ def _by_known_id(page, text: str, best: int):
         if top is not None and len(above) <= top_depth:
             continue
         element_text = _text(element)
-        if _with_table(_markers_in(element_text), element) == best:
-            top, top_depth, top_text = element, len(above), element_text
+        found = [index for index in range(len(MARKERS)) if _has_marker(index, element_text)]
+        if _with_table(len(found), element) == best:
+            top, top_depth, top_text, present = element, len(above), element_text, found
     if top is None:
         return None
-    present = [index for index in range(len(MARKERS)) if _has_marker(index, top_text)]
     for index in present:
         pattern = _MARKER_RES[index]
         if len(pattern.findall(top_text)) == len(pattern.findall(text)):
             break  # every occurrence of this marker lies inside W
     else:
         return None  # every marker also occurs outside W: something else might reach the best score
+    budget = _DESCENT_LIMIT * len(text)
+    around = _around_tables(top)
+    if around:
+        return _known_around(top, around, best, present[0], budget)
     winner = (0, -top_depth, 0, top)  # W's own size is never needed: whatever inside it reaches wins
     found_inside = False
-    budget = _DESCENT_LIMIT * len(text)
     order = 0
     stack = [(top, -top_depth)]
     while stack:
@@ -317,6 +322,45 @@ def _by_known_id(page, text: str, best: int):
                     winner, found_inside = candidate, True
         stack.extend((child, depth - 1) for child, _ in reversed(reached))  # depth first, in document order
     return winner[3]
+
+
+def _around_tables(top) -> list:
+    """The tables inside ``top`` and every element between them and ``top``,
+    each once; two elements neither of which holds the other come in
+    document order (the one holding the earlier table comes first)."""
+    around: dict = {}  # a dict keeps the order of discovery
+    for table in top.iter("table"):
+        element = table
+        while element is not top and element not in around:  # stop where an earlier climb stopped
+            around[element] = None
+            element = element.getparent()
+    return list(around)
+
+
+def _known_around(top, around: list, best: int, marker: int, budget: int):
+    """The winner inside ``top`` when ``top`` holds a table (see _by_known_id).
+
+    The best score then counts the table bonus, so only an element with a
+    table below it can reach it: the known containers among ``around`` are
+    the only candidates, and most of a report's elements (its paragraphs)
+    are never serialised. Smallest text first, then the inner element, then
+    the first in document order; ``top`` when none reaches the best score,
+    None when that would read too much text.
+    """
+    winner = None
+    for order, element in enumerate(around):
+        if not _is_known(element):
+            continue
+        element_text = _text(element)
+        budget -= len(element_text)
+        if budget < 0:
+            return None
+        # lacking the marker ``top`` has first, it cannot reach the best score
+        if _has_marker(marker, element_text) and _with_table(_markers_in(element_text), element) == best:
+            key = (len("".join(element_text.split())), -sum(1 for _ in element.iterancestors()), order)
+            if winner is None or key < winner[0]:
+                winner = (key, element)
+    return top if winner is None else winner[1]
 
 
 def _smallest_holding(page, best: int):
