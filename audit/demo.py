@@ -22,12 +22,12 @@ from audit.jobs import run_all
 
 
 def run_demo(workdir: Path, today: date | None = None) -> int:
-    from crawler.testportal import PortalServer, write_config, write_registry
+    from crawler.testportal import write_config, write_registry
 
     year = (today or date.today()).year - 1
     as_of = date(year + 1, 4, 1)
     workdir.mkdir(parents=True, exist_ok=True)
-    with _start_portals(PortalServer, workdir, year) as portals:
+    with _start_portals(workdir, year) as portals:
         registry = write_registry(workdir / "agencies.csv", portals)
         config_path = write_config(workdir / "nianbao.toml")
         print(f"示例门户已在 {portals.base_url} 启动：{len(portals.site.agencies)} 个机关，审核 {year} 年度年报，按 {as_of} 判断是否逾期")
@@ -48,19 +48,22 @@ def run_demo(workdir: Path, today: date | None = None) -> int:
 PORTS_FILE = "portals.json"
 
 
-def _start_portals(server_class, workdir: Path, year: int):
+def _start_portals(workdir: Path, year: int):
     """The portals on the previous run's ports: a page's URL is part of what is stored,
     so only the same ports let a second demo show an incremental crawl."""
+    from crawler.testportal import PortalServer
+
     remembered = workdir / PORTS_FILE
     try:
-        ports = tuple(json.loads(remembered.read_text(encoding="utf-8"))["ports"])
+        portal, offsite = (int(port) for port in json.loads(remembered.read_text(encoding="utf-8"))["ports"])
+        ports = (portal, offsite)
     except (OSError, ValueError, KeyError, TypeError):
-        ports = (0, 0)
+        ports = (0, 0)  # first run, or a damaged file: any free ports
     try:
-        portals = server_class(workdir, year=year, ports=ports)
+        portals = PortalServer(workdir, year=year, ports=ports)
     except OSError:
         print(f"上次使用的端口 {ports[0]}、{ports[1]} 已被占用，改用其他端口：网址变了，本次抓取不是增量抓取")
-        portals = server_class(workdir, year=year)
+        portals = PortalServer(workdir, year=year)
     ports = [int(url.rsplit(":", 1)[1]) for url in (portals.base_url, portals.offsite_url)]
     remembered.write_text(json.dumps({"ports": ports}), encoding="utf-8")
     return portals

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from audit.demo import PORTS_FILE, _start_portals
-from crawler.testportal import PortalServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +48,7 @@ def test_a_busy_remembered_port_gives_other_ports_and_says_so(tmp_path, capsys):
         taken.listen()
         busy = taken.getsockname()[1]
         (tmp_path / PORTS_FILE).write_text(json.dumps({"ports": [busy, 0]}), encoding="utf-8")
-        portals = _start_portals(PortalServer, tmp_path, 2025)
+        portals = _start_portals(tmp_path, 2025)
         try:
             port = int(portals.base_url.rsplit(":", 1)[1])
             assert port != busy

@@ -56,9 +56,6 @@ class PortalServer:
         self._lock = threading.Lock()
         self._hits: dict[str, int] = {}
         self._log_file = None
-        if root is not None:
-            Path(root).mkdir(parents=True, exist_ok=True)
-            self._log_file = open(Path(root) / "requests.jsonl", "a", encoding="utf-8")  # noqa: SIM115
         # Ports 0: any free ones. The demo asks for the previous run's, so that its URLs stay the same.
         self._portal = _Server(("127.0.0.1", ports[0]), self._handler("portal"))
         try:
@@ -66,6 +63,9 @@ class PortalServer:
         except OSError:
             self._portal.server_close()
             raise
+        if root is not None:
+            Path(root).mkdir(parents=True, exist_ok=True)
+            self._log_file = open(Path(root) / "requests.jsonl", "a", encoding="utf-8")  # noqa: SIM115
         self.base_url = f"http://127.0.0.1:{self._portal.server_address[1]}"
         self.offsite_url = f"http://127.0.0.1:{self._offsite.server_address[1]}"
         self.site = Site(self.year, self.offsite_url)
