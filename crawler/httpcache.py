@@ -33,15 +33,20 @@ class SQLiteCacheStorage:
         self._pending: dict[str, tuple] = {}
 
     def open_spider(self, spider=None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = _connect(self.path)
-        except sqlite3.DatabaseError as exc:
-            # A damaged cache only costs full fetches: set it aside and start a new one.
-            aside = self.path.with_name(self.path.name + ".damaged")
-            logger.warning("列表页缓存 %s 已损坏（%s），已移至 %s 并重建", self.path, exc, aside)
-            self.path.replace(aside)
-            self._db = _connect(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = _connect(self.path)
+            except sqlite3.DatabaseError as exc:
+                # A damaged cache only costs full fetches: set it aside and start a new one.
+                aside = self.path.with_name(self.path.name + ".damaged")
+                logger.warning("列表页缓存 %s 已损坏（%s），已移至 %s 并重建", self.path, exc, aside)
+                self.path.replace(aside)
+                self._db = _connect(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            # No cache is no reason to stop: every list page is then fetched in full.
+            logger.warning("无法打开列表页缓存 %s（%s），本次抓取不使用缓存", self.path, exc)
+            self._db = None
 
     def close_spider(self, spider=None) -> None:
         if self._db is not None:
@@ -51,7 +56,7 @@ class SQLiteCacheStorage:
 
     def retrieve_response(self, spider, request):
         row = self._pending.get(request.url)
-        if row is None:
+        if row is None and self._db is not None:
             row = self._db.execute("SELECT * FROM pages WHERE url = ?", (request.url,)).fetchone()
         if row is None:
             return None
@@ -59,6 +64,8 @@ class SQLiteCacheStorage:
         return response_from_dict({"url": final_url, "status": status, "headers": json.loads(headers), "body": body})
 
     def store_response(self, spider, request, response) -> None:
+        if self._db is None:
+            return
         headers = {k.decode("latin-1"): [v.decode("latin-1") for v in values] for k, values in response.headers.items()}
         self._pending[request.url] = (request.url, response.url, response.status, json.dumps(headers), response.body)
         if len(self._pending) >= self.batch:

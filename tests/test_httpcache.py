@@ -71,3 +71,13 @@ def test_a_damaged_cache_file_is_set_aside_and_the_crawl_goes_on(tmp_path, caplo
     assert (directory / (FILE_NAME + ".damaged")).read_bytes().startswith(b"this is not a database")
     assert "已损坏" in caplog.text and FILE_NAME in caplog.text
     assert storage(tmp_path).retrieve_response(None, Request(LIST)).body == BODY
+
+
+def test_a_cache_that_cannot_be_opened_means_full_fetches_not_a_failed_crawl(tmp_path, caplog):
+    blocker = tmp_path / "httpcache"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    cache = storage(tmp_path)
+    cache.store_response(None, Request(LIST), page())
+    assert cache.retrieve_response(None, Request(LIST)) is None
+    cache.close_spider(None)
+    assert "无法打开列表页缓存" in caplog.text and str(blocker) in caplog.text
