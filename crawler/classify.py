@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CN_DIGITS = str.maketrans({"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3",
                             "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"})
@@ -53,6 +54,8 @@ class TitleClass:
     reason: str = ""
 
 
+# Both are memoised: a portal's menus repeat the same link texts on every page.
+@lru_cache(maxsize=8192)
 def normalize(text: str | None) -> str:
     """Full-width digits and brackets to ASCII, Chinese-numeral years to digits, no inner spaces."""
     text = (text or "").translate(_FULLWIDTH)
@@ -69,6 +72,7 @@ def title_year(text: str) -> int | None:
     return years[0] if years else None
 
 
+@lru_cache(maxsize=8192)
 def classify_title(title: str | None) -> TitleClass:
     text = normalize(title)
     if not text:
