@@ -566,8 +566,11 @@ def _span(value: str | None, limit: int) -> int:
     """An HTML span attribute as an int in 1..limit (0 means 'to the end')."""
     if value is None:
         return 1
-    match = _NUMBER.match(value)
-    number = int(match.group(1)) if match else 1
+    if value.isdecimal():  # the usual "3": what the pattern below would read, without it
+        number = int(value)
+    else:
+        match = _NUMBER.match(value)
+        number = int(match.group(1)) if match else 1
     return limit if number == 0 else max(1, min(number, limit))
 
 
@@ -581,17 +584,22 @@ def _cell_text(cell, holders: set) -> str:
         if child not in holders:
             # The Word-pasted <td><p><span>..</span></p></td> of nearly every
             # report cell, inlined: what _shallow_lines gives when the text
-            # around the one block child is blank.
-            head, tail = cell.text, child.tail
-            if child.tag in _BREAKS and (not head or head.isspace()) and (not tail or tail.isspace()):
-                # _text and _clean written out: this runs for nearly every cell
-                text = etree.tostring(child, method="text", encoding=str, with_tail=False)
-                if not text or text.isspace():
-                    return ""
-                line = clean_text(text) if _PLAIN.search(text) else text
-                # As _clean("\n".join(lines)) with this one line; cleaning
-                # again can change only a line the first cleaning changed.
-                return line if line is text else _clean(line)
+            # around the one block child is blank. Each test reads only what
+            # it needs from the tree, the cheapest first.
+            head = cell.text
+            if (not head or head.isspace()) and child.tag in _BREAKS:
+                tail = child.tail
+                if not tail or tail.isspace():
+                    # _text and _clean written out: this runs for nearly every cell
+                    text = _tostring(child, method="text", encoding=str, with_tail=False)
+                    if not text or text.isspace():
+                        return ""
+                    if text.isprintable() and " " not in text:
+                        return text  # no whitespace, nothing invisible: nothing to clean
+                    line = clean_text(text) if _PLAIN.search(text) else text
+                    # As _clean("\n".join(lines)) with this one line; cleaning
+                    # again can change only a line the first cleaning changed.
+                    return line if line is text else _clean(line)
             return _clean("\n".join(_shallow_lines(cell)))
     if any(child in holders for child in cell):  # a block below the first level
         lines = []
@@ -629,6 +637,7 @@ def _shallow_lines(cell) -> list[str]:
 
 
 _FREE = object()  # a grid position no cell has claimed yet
+_tostring = etree.tostring  # one lookup fewer in the per-cell path
 
 
 def _table(table, holders: set):
@@ -713,10 +722,16 @@ def _cover(grid: list[list], r: int, col: int, width: int, height: int) -> int:
             width, end = c - col, c
             break
         line[c] = None
+    covered = [None] * width
     for below in grid[r + 1 : r + height]:
         if len(below) < end:
             below.extend([_FREE] * (end - len(below)))
+        if width == 1:  # a rowspan alone, the usual span: no slices
+            if below[col] is not _FREE:
+                break
+            below[col] = None
+            continue
         if below[col:end].count(_FREE) != width:  # a position there is claimed
             break
-        below[col:end] = [None] * width
+        below[col:end] = covered
     return width
