@@ -34,6 +34,15 @@ _XML_SPACE = re.compile("[ \t\r\n]+")  # what XPath's normalize-space splits on
 # so a text node's parent tells; plain strings, not lxml's "smart" ones.
 _VISIBLE_TEXT = etree.XPath("//body//text()[not(parent::script)][not(parent::style)]", smart_strings=False)
 _TEXT_INSIDE = etree.XPath(".//text()[not(parent::script)][not(parent::style)]", smart_strings=False)
+# Compiled once: Element.xpath() compiles its expression on every call.
+_BASE_HREF = etree.XPath("//base/@href")
+_NAMED_METAS = etree.XPath("//meta[@name or @http-equiv or @property]")
+_TITLE = etree.XPath("normalize-space(//title)")
+_HEADING_TEXT = etree.XPath(
+    "//h1//text() | //*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location')"
+    " or contains(@class,'lmmc')]//text()",
+    smart_strings=False,
+)
 # Headings of the six sections; a page with several of them is the report itself.
 REPORT_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议", "存在的主要问题", "其他需要报告的事项")
 
@@ -93,13 +102,13 @@ class Page:
 
     @cached_property
     def base_url(self) -> str:
-        base = next(iter(self.root.xpath("//base/@href")), None)
+        base = next(iter(_BASE_HREF(self.root)), None)
         return urljoin(self.url, base.strip()) if base else self.url
 
     @cached_property
     def metas(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        for meta in self.root.xpath("//meta[@name or @http-equiv or @property]"):
+        for meta in _NAMED_METAS(self.root):
             name = (meta.get("name") or meta.get("property") or meta.get("http-equiv") or "").strip().lower()
             if name and name not in found:
                 found[name] = (meta.get("content") or "").strip()
@@ -107,7 +116,7 @@ class Page:
 
     @cached_property
     def title(self) -> str:
-        for candidate in (self.metas.get("articletitle"), self.root.xpath("normalize-space(//title)")):
+        for candidate in (self.metas.get("articletitle"), _TITLE(self.root)):
             if candidate:
                 return candidate.strip()
         return ""
@@ -132,12 +141,8 @@ class Page:
 
     def headings(self) -> str:
         """Page title, breadcrumb and headings: where a column names itself."""
-        parts = [self.title]
-        parts += self.root.xpath(
-            "//h1//text() | //*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location')"
-            " or contains(@class,'lmmc')]//text()"
-        )
-        return " ".join(p.strip() for p in parts if p and p.strip())
+        parts = [self.title, *_HEADING_TEXT(self.root)]
+        return " ".join(filter(None, map(str.strip, parts)))
 
     def links(self) -> list[Link]:
         """Every link of the page and of markup hidden in scripts, with the date written beside it."""

@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from crawler.families.base import NextLinkPagination, NumberedIndexPagination, PortalFamily
 from crawler.pages import Page
 
 _CALL = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _ARTICLE = re.compile(r"/t\d{8}_\d+\.s?html?")
+_SCRIPT_TEXT = etree.XPath("//script/text()")
 MAX_PAGES = 200
 
 
@@ -49,7 +52,7 @@ def create_page_html_pages(page_url: str, script_text: str) -> list[str]:
 class CreatePageHTMLPagination(PortalFamily):
     def pages(self, page: Page) -> list[str]:
         found = super().pages(page)
-        scripts = "\n".join(page.root.xpath("//script/text()"))
+        scripts = "\n".join(_SCRIPT_TEXT(page.root))
         found += [url for url in create_page_html_pages(page.url, scripts) if url != page.url]
         return list(dict.fromkeys(found))
 
