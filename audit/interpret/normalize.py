@@ -29,6 +29,11 @@ def halfwidth(text: str) -> str:
     """
     if not has_fullwidth(text):
         return text
+    # The forms nearly all Chinese text holds, replaced without finding them
+    # first (a replace that finds nothing returns the text as it is).
+    text = text.replace("，", ",").replace("（", "(").replace("）", ")").replace("：", ":").replace("；", ";")
+    if not has_fullwidth(text):
+        return text
     for form in set(_HAS_FULLWIDTH.findall(text)):
         text = text.replace(form, _FULLWIDTH[form])
     return text
