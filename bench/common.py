@@ -24,18 +24,25 @@ def best_time(function: Callable[[], object], rounds: int) -> float:
     return best_times([function], rounds)[0]
 
 
-def best_times(functions: list[Callable[[], object]], rounds: int, min_seconds: float = 0.0) -> list[float]:
+def best_times(functions: list[Callable[[], object]], rounds: int, min_seconds: float = 0.0, runs_per_turn: int = 1) -> list[float]:
     """The fastest run of each function, the functions taking turns round by
     round so that a slow spell of the machine falls on all of them alike.
     At least ``rounds`` rounds, more until ``min_seconds`` have passed: a
-    millisecond task gets hundreds of tries at an undisturbed run."""
+    millisecond task gets hundreds of tries at an undisturbed run.
+
+    With ``runs_per_turn`` > 1 each turn is that many runs in a row. Freeing
+    a parsed tree leaves work that glibc's malloc does later, at the next
+    large allocation: in strict alternation one function pays for what the
+    other freed. In a run of several, every run but the first follows a run
+    of the same function and pays for its own."""
     best = [float("inf")] * len(functions)
     started = time.perf_counter()
     done = 0
     while done < rounds or time.perf_counter() - started < min_seconds:
         for index, function in enumerate(functions):
-            start = time.perf_counter()
-            function()
-            best[index] = min(best[index], time.perf_counter() - start)
+            for _ in range(runs_per_turn):
+                start = time.perf_counter()
+                function()
+                best[index] = min(best[index], time.perf_counter() - start)
         done += 1
     return best
