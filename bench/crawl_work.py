@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from common import ROOT  # noqa: F401 - puts the project on sys.path
+from crawl import HEALTHY, YEAR
 
 from scrapy.http import HtmlResponse, Response
 
@@ -32,8 +33,6 @@ from crawler.pipelines import StorePipeline
 from crawler.spiders.annual_reports import AnnualReportSpider
 from crawler.testportal.site import Site
 
-YEAR = 2025
-HEALTHY = ["shengtai", "xian", "caizheng", "zhen"]
 
 
 def answer(site: Site, request) -> Response | None:
@@ -41,12 +40,7 @@ def answer(site: Site, request) -> Response | None:
     resource = site.get(parts.path + (f"?{parts.query}" if parts.query else ""))
     if resource is None or resource.location or resource.stream_size:
         return None  # the healthy portals have no redirect or endless file
-    headers = {"Content-Type": resource.content_type}
-    if resource.etag:
-        headers["ETag"] = resource.etag_value
-    if resource.last_modified:
-        headers["Last-Modified"] = resource.last_modified
-    body = resource.body.replace(b"{ORIGIN}", f"{parts.scheme}://{parts.netloc}".encode())
+    body, headers = resource.answer(f"{parts.scheme}://{parts.netloc}")
     kind = HtmlResponse if "html" in resource.content_type else Response
     return kind(request.url, status=resource.status, headers=headers, body=body, request=request)
 

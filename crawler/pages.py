@@ -243,14 +243,12 @@ def _date_beside(anchor) -> str | None:
     parent = anchor.getparent()
     if parent is not None:
         items.append(parent)
+    link_text = " ".join(_text(anchor).split())
     for item in items:
         whole = " ".join(_text(item).split())
         if len(whole) > 200:
             continue  # a layout block, not a list item
-        outside = " ".join(
-            t.strip() for t in item.itertext() if t.strip()
-        )
-        link_text = " ".join(_text(anchor).split())
+        outside = " ".join(filter(None, map(str.strip, item.itertext())))
         found = find_date(outside.replace(link_text, " ", 1)) or find_date(whole)
         if found:
             return found

@@ -117,7 +117,6 @@ def test_utf8_bytes_declared_gb2312_read_right():
     assert doc.problems[0].evidence["declared"] == "gb2312"
 
 
-
 def test_utf8_check_spans_slice_boundaries():
     # The UTF-8 check decodes in 16 KB slices: a character cut by a slice
     # boundary is still valid, an invalid byte far into the page is not.

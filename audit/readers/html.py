@@ -152,10 +152,7 @@ def _known_containers(page) -> list:
     found = []
     for item in _MAYBE_KNOWN(page):
         if isinstance(item, str):  # an attribute value, which knows its element
-            if item.attrname == "id":
-                if item.strip().lower() not in KNOWN_IDS:
-                    continue
-            elif KNOWN_CLASSES.isdisjoint(item.lower().split()):
+            if not (_known_id(item) if item.attrname == "id" else _known_class(item)):
                 continue
             element = item.getparent()
         else:
@@ -184,11 +181,15 @@ def _with_table(total: int, element) -> int:
 
 
 def _is_known(element) -> bool:
-    if element.tag == "article":
-        return True
-    if (element.get("id") or "").strip().lower() in KNOWN_IDS:
-        return True
-    return any(c in KNOWN_CLASSES for c in (element.get("class") or "").lower().split())
+    return element.tag == "article" or _known_id(element.get("id") or "") or _known_class(element.get("class") or "")
+
+
+def _known_id(value: str) -> bool:
+    return value.strip().lower() in KNOWN_IDS
+
+
+def _known_class(value: str) -> bool:
+    return not KNOWN_CLASSES.isdisjoint(value.lower().split())
 
 
 def _choose_body(page):
@@ -240,9 +241,14 @@ def _has_marker(index: int, text: str) -> bool:
     return MARKERS[index] in text or _MARKER_RES[index].search(text) is not None  # the first is cheaper
 
 
+def _present_markers(text: str) -> list[int]:
+    """Indexes of the report markers in ``text`` once its whitespace is removed."""
+    return [index for index in range(len(MARKERS)) if _has_marker(index, text)]
+
+
 def _markers_in(text: str) -> int:
     """Distinct report markers in ``text`` once its whitespace is removed."""
-    return sum(1 for index in range(len(MARKERS)) if _has_marker(index, text))
+    return len(_present_markers(text))
 
 
 def _blank(text: str | None) -> bool:
@@ -269,7 +275,7 @@ def _by_known_id(page, text: str, best: int):
     _known_around). Otherwise, or when that reads too much text, the full
     search decides.
     """
-    top = None
+    top, top_depth, top_text, present = None, -1, "", []
     for element in _BY_KNOWN_ID(page):
         above = list(element.iterancestors())
         if element is not page and page not in above:
@@ -277,7 +283,7 @@ def _by_known_id(page, text: str, best: int):
         if top is not None and len(above) <= top_depth:
             continue
         element_text = _text(element)
-        found = [index for index in range(len(MARKERS)) if _has_marker(index, element_text)]
+        found = _present_markers(element_text)
         if _with_table(len(found), element) == best:
             top, top_depth, top_text, present = element, len(above), element_text, found
     if top is None:

@@ -200,26 +200,20 @@ class PortalServer:
                     return self._send(resource.status, {"Location": resource.location})
                 if resource.stream_size:
                     return self._stream(resource)
-                body = resource.body.replace(b"{ORIGIN}", portal.base_url.encode())
-                headers = {"Content-Type": resource.content_type}
-                served = Resource(body, resource.content_type, etag=resource.etag, last_modified=resource.last_modified)
-                if resource.etag:
-                    headers["ETag"] = served.etag_value
-                if resource.last_modified:
-                    headers["Last-Modified"] = resource.last_modified
-                if self._not_modified(served):
+                body, headers = resource.answer(portal.base_url)
+                if self._not_modified(headers):
                     headers.pop("Content-Type")
                     return self._send(304, headers)
                 return self._send(resource.status, headers, body)
 
-            def _not_modified(self, resource: Resource) -> bool:
-                tags = self.headers.get("If-None-Match")
-                if tags and resource.etag:
-                    return resource.etag_value in [t.strip() for t in tags.split(",")] or tags.strip() == "*"
-                since = self.headers.get("If-Modified-Since")
-                if since and resource.last_modified:
+            def _not_modified(self, headers: dict[str, str]) -> bool:
+                tags, etag = self.headers.get("If-None-Match"), headers.get("ETag")
+                if tags and etag:
+                    return etag in [t.strip() for t in tags.split(",")] or tags.strip() == "*"
+                since, modified = self.headers.get("If-Modified-Since"), headers.get("Last-Modified")
+                if since and modified:
                     try:
-                        return parsedate_to_datetime(resource.last_modified) <= parsedate_to_datetime(since)
+                        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
                     except (TypeError, ValueError):
                         return False
                 return False

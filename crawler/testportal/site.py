@@ -58,9 +58,16 @@ class Resource:
     stream_size: int = 0  # a body of this many bytes, generated while sending
     flaky: int = 0  # the first N requests get 503
 
-    @property
-    def etag_value(self) -> str:
-        return '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"'
+    def answer(self, origin: str) -> tuple[bytes, dict[str, str]]:
+        """The body as served from ``origin`` (for the {ORIGIN} marker, see
+        site_url) and its headers, with validators for that body."""
+        body = self.body.replace(b"{ORIGIN}", origin.encode())
+        headers = {"Content-Type": self.content_type}
+        if self.etag:
+            headers["ETag"] = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.last_modified:
+            headers["Last-Modified"] = self.last_modified
+        return body, headers
 
 
 @dataclass
