@@ -38,6 +38,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a crawler opening eight connections at
+    # once to a server whose threads are all busy (--latency in bench/crawl.py)
+    # lost SYNs to a full accept queue and waited a second to retry each.
+    # Real web servers listen with a backlog of hundreds (nginx: 511).
+    request_queue_size = 128
 
 
 class PortalServer:
