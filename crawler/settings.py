@@ -30,6 +30,12 @@ DOWNLOADER_MIDDLEWARES = {
     # hands on in place of a 304.
     "scrapy.downloadermiddlewares.stats.DownloaderStats": 950,
 }
+SPIDER_MIDDLEWARES = {
+    # The spider counts its own depth (hops from the home page while looking for the
+    # column; a list's later pages keep their first page's) under meta["depth"], which
+    # this middleware would overwrite with the plain hop count.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+}
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 HTTPCACHE_POLICY = "crawler.middlewares.RevalidatePolicy"
 HTTPCACHE_STORAGE = "crawler.httpcache.SQLiteCacheStorage"
