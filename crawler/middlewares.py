@@ -20,6 +20,7 @@ revalidate cached list pages.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -34,6 +35,7 @@ from twisted.internet.task import deferLater
 logger = logging.getLogger("nianbao.crawl")
 
 
+@lru_cache(maxsize=4096)  # asked of every link the spider follows and every request it sends
 def host_of(url: str) -> str:
     """Host and explicit port, lower-cased, without a leading "www.": the unit of
     "the agency's own site" (portals redirect between www.x.gov.cn and x.gov.cn)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawler.classify import is_column_title, normalize
@@ -22,12 +23,33 @@ _TOTAL_PAGES = re.compile(r"(?:共|总页数[:：]?)\s*(\d{1,4})\s*页")
 
 @dataclass
 class Listing:
-    """What one list page holds."""
+    """What one list page holds (a JSON list API's answer gives it all at once)."""
 
     links: list[Link] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # other pages of the same list
     is_column: bool = False  # the page names itself an annual-report column
     page: Page | None = None  # None for a JSON list
+
+
+class PageListing(Listing):
+    """An HTML page's listing. Its further pages and its heading are read when
+    first asked: a page reached as the column needs no heading test, and a menu
+    page that lists no report no pagination."""
+
+    def __init__(self, family: PortalFamily, page: Page):  # no dataclass fields: the properties below
+        self.family, self.page = family, page
+
+    @cached_property
+    def links(self) -> list[Link]:
+        return self.page.links()
+
+    @cached_property
+    def pages(self) -> list[str]:
+        return self.family.pages(self.page)
+
+    @cached_property
+    def is_column(self) -> bool:
+        return is_column_title(self.page.headings())
 
 
 class PortalFamily:
@@ -40,8 +62,7 @@ class PortalFamily:
         return Page(url, body, declared)
 
     def read_listing(self, url: str, body: bytes, declared: str | None = None) -> Listing:
-        page = self.page(url, body, declared)
-        return Listing(links=page.links(), pages=self.pages(page), is_column=is_column_title(page.headings()), page=page)
+        return PageListing(self, self.page(url, body, declared))
 
     def pages(self, page: Page) -> list[str]:
         """Further pages of the list; each mixin adds what it recognises."""
@@ -105,8 +126,8 @@ class QueryPagePagination(PortalFamily):
             if param:
                 found.append(link.url)
                 template = template or (parts, query, param)
-        total = _TOTAL_PAGES.search(normalize(page.visible_text))
-        if template and total:
+        total = template and _TOTAL_PAGES.search(normalize(page.visible_text))
+        if total:
             parts, query, param = template
             first = 0 if any(q.get(param) == "0" for q in [query]) else 1
             for number in range(first, min(int(total.group(1)), 200) + first):
