@@ -20,8 +20,8 @@ Prints:
    - on the same copies answering at once: both crawls are CPU-bound, and
      the ratio is nianbao's Python work per page (reading, classifying,
      storing) against Scrapy's own. A third spider gives the scale: bare
-     Scrapy that only runs Scrapy's ``LinkExtractor`` over each page, the
-     least any crawler that follows links does.
+     Scrapy that only runs Scrapy's own ``LinkExtractor`` over each page,
+     what reading a page's links costs the usual Scrapy way.
    - on a single copy: the discovery chain (home page → section → column →
      pages → reports → attachments, one hop after another) against the
      bare spider that gets every URL at once.
