@@ -17,6 +17,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 ROBOTSTXT_OBEY = True  # always: there is no option to turn it off
 COOKIES_ENABLED = False
+DOWNLOADER = "crawler.downloader.PoliteDownloader"  # CONCURRENT_REQUESTS_PER_DOMAIN held with no delay too
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {

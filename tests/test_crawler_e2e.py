@@ -211,6 +211,16 @@ def test_robots_txt_is_obeyed_and_no_foreign_host_is_contacted(crawled):
     assert all(CONTACT in entry.user_agent for entry in everything)
 
 
+def test_a_site_gets_at_most_the_configured_requests_at_once_even_without_delay(tmp_path):
+    # crawler/downloader.py: with no download delay Scrapy 2.19 alone sent a slot's whole queue at once.
+    with PortalServer(year=YEAR, latency=0.05) as portals:
+        write_registry(tmp_path / "agencies.csv", portals)
+        write_config(tmp_path / "nianbao.toml", concurrent_per_domain=2, download_delay=0.0, autothrottle=False)
+        run_crawl(tmp_path, "--no-progress", "--only", "shengtai,xian,caizheng,zhen")
+        assert len(portals.requests()) > 20  # lists and reports queued together: room to overrun
+        assert portals.most_at_once == 2
+
+
 def test_5xx_is_retried_and_the_slow_page_given_up(crawled):
     statuses = [entry.status for entry in crawled.first_log if entry.path == "/county/wjj/gknb/index.html"]
     assert statuses == [503, 200]

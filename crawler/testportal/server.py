@@ -58,6 +58,10 @@ class PortalServer:
         self.year = year or date.today().year - 1
         self.latency = latency  # seconds every answer waits first, as a real server thinks (bench/crawl.py)
         self.log: list[LoggedRequest] = []
+        # The most requests that had arrived and were not yet being answered at the same
+        # moment: what the crawler asked of this server at once (politeness tests).
+        self.most_at_once = 0
+        self._waiting = 0
         self._lock = threading.Lock()
         self._hits: dict[str, int] = {}
         self._log_file = None
@@ -122,6 +126,14 @@ class PortalServer:
     def _record(self, entry: LoggedRequest) -> None:
         with self._lock:
             self.log.append(entry)
+            self._waiting += 1
+            self.most_at_once = max(self.most_at_once, self._waiting)
+
+    def _answering(self) -> None:
+        """Called before the first byte of an answer goes out: before the crawler can
+        have it and send its next request."""
+        with self._lock:
+            self._waiting -= 1
 
     def _finish(self, entry: LoggedRequest, status: int, written: int) -> None:
         with self._lock:
@@ -160,6 +172,7 @@ class PortalServer:
                     self.headers.get("User-Agent", ""),
                 )
                 portal._record(entry)
+                self._unanswered = True
                 if portal.latency:
                     time.sleep(portal.latency)
                 status = 500
@@ -168,9 +181,16 @@ class PortalServer:
                 except (BrokenPipeError, ConnectionResetError):
                     status = getattr(self, "_status", 499)
                 finally:
+                    self._answer_starts()  # if nothing was written
                     portal._finish(entry, status, self._written)
 
+            def _answer_starts(self) -> None:
+                if self._unanswered:
+                    self._unanswered = False
+                    portal._answering()
+
             def _send(self, status: int, headers: dict[str, str], body: bytes = b"") -> int:
+                self._answer_starts()
                 self._status = status
                 self.send_response(status)
                 for header, value in headers.items():
@@ -224,6 +244,7 @@ class PortalServer:
                 return False
 
             def _stream(self, resource: Resource) -> int:
+                self._answer_starts()
                 self._status = 200
                 self.send_response(200)
                 self.send_header("Content-Type", resource.content_type)
