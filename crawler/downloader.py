@@ -3,9 +3,9 @@
 Scrapy 2.19 (asyncio reactor) starts each download of a slot's queue as a
 task, and the task counts its request as transferring only when it first
 runs. With no download delay, one pass over the queue therefore saw every
-transfer slot free and started the whole queue at once: a list page's twenty
-report links went to the agency's server together, whatever
-CONCURRENT_REQUESTS_PER_DOMAIN said. (With a delay Scrapy starts one request
+transfer slot free and started the whole queue at once: a list page's report
+links went to the agency's server together, up to the crawl's total
+concurrency, whatever CONCURRENT_REQUESTS_PER_DOMAIN said. (With a delay Scrapy starts one request
 per pass, which is why the polite defaults never showed it.)
 """
 
