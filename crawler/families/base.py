@@ -126,7 +126,8 @@ class QueryPagePagination(PortalFamily):
             if param:
                 found.append(link.url)
                 template = template or (parts, query, param)
-        total = template and _TOTAL_PAGES.search(normalize(page.visible_text))
+        # "共N页" is read only beside page links: without them there is no page URL to number
+        total = _TOTAL_PAGES.search(normalize(page.visible_text)) if template else None
         if total:
             parts, query, param = template
             first = 0 if any(q.get(param) == "0" for q in [query]) else 1
